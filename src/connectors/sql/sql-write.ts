@@ -1,0 +1,364 @@
+/**
+ * Batched writes with per-record results. A batch runs in one transaction
+ * and first tries the fast way (multi-row statements under one savepoint); if
+ * any record fails, the savepoint is rolled back and each record is written
+ * under its own savepoint, so one bad record fails alone and the rest land.
+ */
+import type { FieldDescription, ObjectDescription, RecordError, WriteOptions, WriteRecord, WriteResult } from '../contract.js';
+import { CutoverError, throwIfAborted } from '../../core/errors.js';
+import { canonicalDatetime, type Value } from '../../core/values.js';
+import type { SqlContext } from './sql-connector.js';
+import type { SqlExecutor } from './sql-driver.js';
+import { idMaker } from './sql-ids.js';
+import { bindId } from './sql-read.js';
+
+/** A piece of work on one or more records of a batch, by their input positions. */
+interface Unit {
+  indexes: number[];
+  run(tx: SqlExecutor): Promise<WriteResult[]>;
+  /** The same work, one unit per record (for the slow, record-by-record path). */
+  split(): Unit[];
+}
+
+/** Prepared values of one record: columns in order with their bound values. */
+interface Prepared {
+  index: number;
+  id: string | undefined;
+  columns: string[];
+  params: unknown[];
+}
+
+const BATCH_SAVEPOINT = 'cutover_batch';
+const RECORD_SAVEPOINT = 'cutover_record';
+
+/** Inserts, updates or upserts records; one result per record, in input order. */
+export async function writeRecords(
+  context: SqlContext,
+  object: ObjectDescription,
+  operation: 'insert' | 'update' | 'upsert',
+  records: WriteRecord[],
+  options: WriteOptions,
+): Promise<WriteResult[]> {
+  const results: WriteResult[] = new Array(records.length);
+  const batchSize = 1000;
+  for (let start = 0; start < records.length; start += batchSize) {
+    throwIfAborted(options.signal, `writing ${object.name}`);
+    const slice = records.slice(start, start + batchSize);
+    const sliceResults = await writeSlice(context, object, operation, slice, options);
+    sliceResults.forEach((result, i) => (results[start + i] = result));
+  }
+  return results;
+}
+
+async function writeSlice(
+  context: SqlContext,
+  object: ObjectDescription,
+  operation: 'insert' | 'update' | 'upsert',
+  records: WriteRecord[],
+  options: WriteOptions,
+): Promise<WriteResult[]> {
+  const results: WriteResult[] = new Array(records.length);
+  const now = canonicalDatetime(new Date());
+  const makeId = idMaker(context.profile, object.name);
+  const idField = object.fields.find((field) => field.name === object.idField) as FieldDescription;
+
+  return context.driver
+    .transaction(async (tx) => {
+      let toInsert: Prepared[] = [];
+      const units: Unit[] = [];
+      let existing = new Map<string, string>();
+      if (operation === 'upsert') existing = await findExisting(context, tx, object, records, options.matchField ?? object.idField);
+
+      records.forEach((record, index) => {
+        const matchField = options.matchField ?? object.idField;
+        const matchValue = operation === 'upsert' ? matchKey(matchField === object.idField ? record.id : record.values[matchField]) : undefined;
+        const targetId = operation === 'update' ? record.id : matchValue !== undefined ? existing.get(matchValue) : undefined;
+        if (operation === 'update' && !targetId) {
+          results[index] = failure('required', `update needs the record's id`, object.idField);
+          return;
+        }
+        if (targetId !== undefined) {
+          const prepared = prepare(context, object, index, targetId, withStamps(object, record.values, now, false), results);
+          if (prepared) units.push(updateUnit(context, object, prepared, targetId));
+          return;
+        }
+        let id = record.id ?? (record.values[object.idField] as string | undefined);
+        if (id === undefined || id === null) id = makeId?.();
+        if (id === undefined && !idField.autoAssigned) {
+          results[index] = failure('required', `${object.name}.${object.idField} has no value and the database does not assign one`, object.idField);
+          return;
+        }
+        const values = withStamps(object, record.values, now, true);
+        if (id !== undefined) values[object.idField] = idField.type === 'integer' && /^-?\d+$/.test(String(id)) ? Number(id) : String(id);
+        const prepared = prepare(context, object, index, id === undefined ? undefined : String(id), values, results);
+        if (!prepared) return;
+        if (matchValue !== undefined && prepared.id !== undefined) existing.set(matchValue, prepared.id);
+        if (prepared.id === undefined) units.push(autoIdInsertUnit(context, object, prepared));
+        else toInsert.push(prepared);
+      });
+      units.push(...insertUnits(context, object, toInsert));
+      toInsert = [];
+      await runUnits(context, tx, units, results);
+      return results;
+    })
+    .catch((error: unknown) => {
+      throw error instanceof CutoverError ? error : context.dialect.wrapError(error, `writing ${object.name} to ${context.displayName}`);
+    });
+}
+
+function matchKey(value: Value | undefined): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+async function findExisting(
+  context: SqlContext,
+  tx: SqlExecutor,
+  object: ObjectDescription,
+  records: WriteRecord[],
+  matchField: string,
+): Promise<Map<string, string>> {
+  const { dialect } = context;
+  const field = object.fields.find((candidate) => candidate.name === matchField);
+  if (!field) throw new CutoverError('schema.field_missing', `${object.name} has no field "${matchField}" to match upserts on.`);
+  if (!field.unique) {
+    throw new CutoverError('usage', `${object.name}.${matchField} is not unique, so it cannot match records for an upsert.`, {
+      hints: ['match on the id or on a field with a unique constraint (an external id)'],
+    });
+  }
+  const values = [
+    ...new Set(records.map((record) => matchKey(matchField === object.idField ? record.id : record.values[matchField])).filter((v): v is string => v !== undefined)),
+  ];
+  const found = new Map<string, string>();
+  const chunk = Math.min(500, dialect.maxParameters);
+  for (let start = 0; start < values.length; start += chunk) {
+    const part = values.slice(start, start + chunk);
+    const params = part.map((value) => (matchField === object.idField ? bindId(context, object, value) : dialect.encode(coerce(value, field), field)));
+    const rows = await tx.query(
+      `SELECT ${dialect.quoteIdentifier(matchField)} AS m, ${dialect.quoteIdentifier(object.idField)} AS i FROM ${dialect.quoteIdentifier(object.name)} WHERE ${dialect.quoteIdentifier(matchField)} IN (${part.map((_, i) => dialect.placeholder(i + 1)).join(', ')})`,
+      params,
+    );
+    for (const row of rows) found.set(String(dialect.decode(row.m, field)), String(row.i));
+  }
+  return found;
+}
+
+function coerce(value: string, field: FieldDescription): Value {
+  return field.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Sets created-at and modified-at to now where the record leaves them out, as a CRM does. */
+function withStamps(object: ObjectDescription, values: Record<string, Value>, now: string, inserting: boolean): Record<string, Value> {
+  const stamped = { ...values };
+  if (object.modifiedAtField && !(object.modifiedAtField in stamped)) stamped[object.modifiedAtField] = now;
+  if (inserting && object.createdAtField && !(object.createdAtField in stamped)) stamped[object.createdAtField] = now;
+  return stamped;
+}
+
+function prepare(
+  context: SqlContext,
+  object: ObjectDescription,
+  index: number,
+  id: string | undefined,
+  values: Record<string, Value>,
+  results: WriteResult[],
+): Prepared | undefined {
+  const columns: string[] = [];
+  const params: unknown[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const field = object.fields.find((candidate) => candidate.name === name);
+    if (!field) {
+      results[index] = failure('unknown_field', `${object.name} has no field "${name}"`, name, id);
+      return undefined;
+    }
+    try {
+      params.push(context.dialect.encode(value, field));
+    } catch (error) {
+      results[index] = failure('invalid_value', `${name}: ${(error as Error).message}`, name, id);
+      return undefined;
+    }
+    columns.push(name);
+  }
+  return { index, id, columns, params };
+}
+
+function failure(code: string, message: string, field?: string, id?: string): WriteResult {
+  const error: RecordError = { code, message };
+  if (field) error.field = field;
+  return id === undefined ? { ok: false, error } : { ok: false, id, error };
+}
+
+function insertUnits(context: SqlContext, object: ObjectDescription, prepared: Prepared[]): Unit[] {
+  const { dialect } = context;
+  const units: Unit[] = [];
+  let group: Prepared[] = [];
+  const flush = (): void => {
+    if (group.length === 0) return;
+    const rows = group;
+    group = [];
+    units.push(multiInsertUnit(context, object, rows));
+  };
+  for (const row of prepared) {
+    const first = group[0];
+    const sameShape = first && first.columns.join('\u0000') === row.columns.join('\u0000');
+    const fits = (group.length + 1) * row.columns.length <= dialect.maxParameters;
+    if (!sameShape || !fits) flush();
+    group.push(row);
+  }
+  flush();
+  return units;
+}
+
+function multiInsertUnit(context: SqlContext, object: ObjectDescription, rows: Prepared[]): Unit {
+  const { dialect } = context;
+  return {
+    indexes: rows.map((row) => row.index),
+    async run(tx) {
+      const columns = (rows[0] as Prepared).columns;
+      let n = 0;
+      const tuples = rows.map((row) => `(${row.columns.map(() => dialect.placeholder(++n)).join(', ')})`);
+      await tx.run(
+        `INSERT INTO ${dialect.quoteIdentifier(object.name)} (${columns.map((c) => dialect.quoteIdentifier(c)).join(', ')}) VALUES ${tuples.join(', ')}`,
+        rows.flatMap((row) => row.params),
+      );
+      return rows.map((row) => ({ ok: true, id: row.id as string, created: true }));
+    },
+    split: () => (rows.length === 1 ? [multiInsertUnit(context, object, rows)] : rows.map((row) => multiInsertUnit(context, object, [row]))),
+  };
+}
+
+function autoIdInsertUnit(context: SqlContext, object: ObjectDescription, row: Prepared): Unit {
+  const { dialect } = context;
+  const unit: Unit = {
+    indexes: [row.index],
+    async run(tx) {
+      const table = dialect.quoteIdentifier(object.name);
+      const columns = row.columns.map((c) => dialect.quoteIdentifier(c)).join(', ');
+      const values = row.columns.map((_, i) => dialect.placeholder(i + 1)).join(', ');
+      const insert = row.columns.length > 0 ? `INSERT INTO ${table} (${columns}) VALUES (${values})` : `INSERT INTO ${table} DEFAULT VALUES`;
+      if (dialect.insertReturning) {
+        const rows = await tx.query(`${insert} RETURNING ${dialect.quoteIdentifier(object.idField)} AS id`, row.params);
+        return [{ ok: true, id: String(rows[0]?.id), created: true }];
+      }
+      const result = await tx.run(insert, row.params);
+      if (result.insertId === undefined) throw new CutoverError('write.failed', `${object.name}: the database did not report the new id.`);
+      return [{ ok: true, id: String(result.insertId), created: true }];
+    },
+    split: () => [unit],
+  };
+  return unit;
+}
+
+function updateUnit(context: SqlContext, object: ObjectDescription, row: Prepared, id: string): Unit {
+  const { dialect } = context;
+  const unit: Unit = {
+    indexes: [row.index],
+    async run(tx) {
+      const table = dialect.quoteIdentifier(object.name);
+      const key = dialect.quoteIdentifier(object.idField);
+      const columns = row.columns.filter((column) => column !== object.idField);
+      const params = row.params.filter((_, i) => row.columns[i] !== object.idField);
+      if (columns.length === 0) {
+        const rows = await tx.query(`SELECT 1 AS x FROM ${table} WHERE ${key} = ${dialect.placeholder(1)}`, [bindId(context, object, id)]);
+        return [rows.length > 0 ? { ok: true, id, created: false } : failure('not_found', `${object.name} ${id} does not exist`, undefined, id)];
+      }
+      const set = columns.map((column, i) => `${dialect.quoteIdentifier(column)} = ${dialect.placeholder(i + 1)}`).join(', ');
+      const result = await tx.run(`UPDATE ${table} SET ${set} WHERE ${key} = ${dialect.placeholder(columns.length + 1)}`, [
+        ...params,
+        bindId(context, object, id),
+      ]);
+      return [result.changes > 0 ? { ok: true, id, created: false } : failure('not_found', `${object.name} ${id} does not exist`, undefined, id)];
+    },
+    split: () => [unit],
+  };
+  return unit;
+}
+
+async function runUnits(context: SqlContext, tx: SqlExecutor, units: Unit[], results: WriteResult[]): Promise<void> {
+  if (units.length === 0) return;
+  await tx.run(`SAVEPOINT ${BATCH_SAVEPOINT}`);
+  try {
+    const fast: Array<[number[], WriteResult[]]> = [];
+    for (const unit of units) fast.push([unit.indexes, await unit.run(tx)]);
+    await tx.run(`RELEASE SAVEPOINT ${BATCH_SAVEPOINT}`);
+    for (const [indexes, unitResults] of fast) indexes.forEach((index, i) => (results[index] = unitResults[i] as WriteResult));
+    return;
+  } catch (error) {
+    if (!context.dialect.recordError(error)) throw error;
+    await tx.run(`ROLLBACK TO SAVEPOINT ${BATCH_SAVEPOINT}`);
+    await tx.run(`RELEASE SAVEPOINT ${BATCH_SAVEPOINT}`);
+  }
+  for (const unit of units.flatMap((u) => u.split())) {
+    await tx.run(`SAVEPOINT ${RECORD_SAVEPOINT}`);
+    try {
+      const unitResults = await unit.run(tx);
+      await tx.run(`RELEASE SAVEPOINT ${RECORD_SAVEPOINT}`);
+      unit.indexes.forEach((index, i) => (results[index] = unitResults[i] as WriteResult));
+    } catch (error) {
+      const recordError = context.dialect.recordError(error);
+      if (!recordError) throw error;
+      await tx.run(`ROLLBACK TO SAVEPOINT ${RECORD_SAVEPOINT}`);
+      await tx.run(`RELEASE SAVEPOINT ${RECORD_SAVEPOINT}`);
+      for (const index of unit.indexes) results[index] = { ok: false, error: recordError };
+    }
+  }
+}
+
+/** Deletes records by id: `soft` sets the soft-delete column, `hard` removes rows. One result per id. */
+export async function deleteRecords(
+  context: SqlContext,
+  object: ObjectDescription,
+  ids: string[],
+  options: { mode: 'soft' | 'hard'; signal?: AbortSignal },
+): Promise<WriteResult[]> {
+  const { dialect } = context;
+  const rule = object.softDelete;
+  if (options.mode === 'soft' && !rule) {
+    throw new CutoverError('schema.unsupported', `${object.name} has no soft-delete column, so records can only be deleted for good.`, {
+      hints: [`name one in the plan (systems.<name>.profile.objects.${object.name}.softDelete) or delete with mode "hard"`],
+    });
+  }
+  const results: WriteResult[] = new Array(ids.length);
+  const table = dialect.quoteIdentifier(object.name);
+  const key = dialect.quoteIdentifier(object.idField);
+  const now = canonicalDatetime(new Date());
+  for (let start = 0; start < ids.length; start += 1000) {
+    throwIfAborted(options.signal, `deleting from ${object.name}`);
+    const slice = ids.slice(start, start + 1000);
+    await context.driver
+      .transaction(async (tx) => {
+        const units: Unit[] = slice.map((id, i) => {
+          const index = start + i;
+          const unit: Unit = {
+            indexes: [index],
+            async run(executor) {
+              let result: { changes: number };
+              if (options.mode === 'hard') {
+                result = await executor.run(`DELETE FROM ${table} WHERE ${key} = ${dialect.placeholder(1)}`, [bindId(context, object, id)]);
+              } else {
+                const sets: string[] = [];
+                const params: unknown[] = [];
+                const field = object.fields.find((f) => f.name === rule?.field) as FieldDescription;
+                params.push(dialect.encode(rule?.kind === 'timestamp' ? now : (rule?.deletedValue ?? null), field));
+                sets.push(`${dialect.quoteIdentifier(field.name)} = ${dialect.placeholder(params.length)}`);
+                const modified = object.fields.find((f) => f.name === object.modifiedAtField);
+                if (modified) {
+                  params.push(dialect.encode(now, modified));
+                  sets.push(`${dialect.quoteIdentifier(modified.name)} = ${dialect.placeholder(params.length)}`);
+                }
+                params.push(bindId(context, object, id));
+                result = await executor.run(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${key} = ${dialect.placeholder(params.length)}`, params);
+              }
+              return [result.changes > 0 ? { ok: true, id, created: false } : failure('not_found', `${object.name} ${id} does not exist`, undefined, id)];
+            },
+            split: () => [unit],
+          };
+          return unit;
+        });
+        await runUnits(context, tx, units, results);
+      })
+      .catch((error: unknown) => {
+        throw error instanceof CutoverError ? error : dialect.wrapError(error, `deleting from ${object.name} in ${context.displayName}`);
+      });
+  }
+  return results;
+}
