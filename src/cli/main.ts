@@ -1,1 +1,49 @@
-export async function main(_argv: string[]): Promise<number> { return 0; }
+/** The `cutover` command line: builds the commands, runs one, and returns its exit code. */
+import { Command, CommanderError } from 'commander';
+import { CutoverError } from '../core/errors.js';
+import { registerCheck } from './commands/check.js';
+import { registerDescribe } from './commands/describe.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerInit } from './commands/init.js';
+import { registerSchema } from './commands/schema.js';
+import { CliContext, type GlobalOptions } from './context.js';
+import { EXIT, handleError } from './handle-error.js';
+import { processIo, type CliIo } from './io.js';
+
+/** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const program = new Command('cutover');
+  const context = new CliContext(io, () => program.opts<GlobalOptions>());
+  program
+    .description('Make a CRM migration reversible: verified backups, a ledger of every effect, measured rollback triggers, rehearsed rollbacks.')
+    .version('0.1.0', '-V, --version')
+    .option('--plan <path>', 'the plan file', undefined)
+    .option('--json', 'print the result as JSON')
+    .option('--debug', 'show stack traces of errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok · 1 the command's check found a problem · 2 bad usage or input · 3 an operation failed.
+Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/cutover.yaml\`.`,
+    );
+  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerSchema]) {
+    register(program, context);
+  }
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) });
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return context.exitCode;
+  } catch (error) {
+    const options = { debug: argv.includes('--debug'), json: argv.includes('--json') };
+    if (error instanceof CommanderError) return handleError(error, io, options);
+    return handleError(error instanceof Error || error instanceof CutoverError ? error : new Error(String(error)), io, options);
+  }
+}

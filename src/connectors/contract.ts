@@ -228,6 +228,8 @@ export interface ConfigurationArtifact {
 /** One finding of {@link Connector.check}. */
 export interface CheckProblem {
   severity: 'error' | 'warning';
+  /** What the problem is about, so callers can weigh it by the system's role. */
+  topic: 'connection' | 'permission' | 'schema' | 'users';
   message: string;
   hint?: string;
 }

@@ -98,7 +98,7 @@ export class SqlConnector implements Connector {
       version = await this.dialect.version(this.driver);
     } catch (error) {
       const wrapped = this.dialect.wrapError(error, `connecting to ${this.displayName}`);
-      return { reachable: false, facts: [], problems: [{ severity: 'error', message: wrapped.message, hint: wrapped.hints[0] }] };
+      return { reachable: false, facts: [], problems: [{ severity: 'error', topic: 'connection', message: wrapped.message, hint: wrapped.hints[0] }] };
     }
     const problems: CheckProblem[] = [];
     const facts: string[] = [];
@@ -107,20 +107,21 @@ export class SqlConnector implements Connector {
       model = await this.loadModel(true);
     } catch (error) {
       const wrapped = error instanceof CutoverError ? error : this.dialect.wrapError(error, `reading the schema of ${this.displayName}`);
-      return { reachable: true, version, facts, problems: [{ severity: 'error', message: wrapped.message, hint: wrapped.hints[0] }] };
+      return { reachable: true, version, facts, problems: [{ severity: 'error', topic: 'schema', message: wrapped.message, hint: wrapped.hints[0] }] };
     }
     const business = model.objects.filter((object) => object.kind === 'object');
     facts.push(`${model.objects.length} objects (${business.length} business)`);
     if (model.objects.length === 0) {
       problems.push({
         severity: options.write ? 'warning' : 'error',
+        topic: 'schema',
         message: 'the database has no tables',
         hint: options.write ? 'restore a backup or create the schema before migrating' : 'check the URL names the CRM database, or fill a test one with `cutover generate`',
       });
     }
     this.checkUsers(model, facts, problems);
     for (const object of model.objects) {
-      if (object.unsupported) problems.push({ severity: 'warning', message: `${object.name}: ${object.unsupported}` });
+      if (object.unsupported) problems.push({ severity: 'warning', topic: 'schema', message: `${object.name}: ${object.unsupported}` });
     }
     try {
       const privileges = await this.dialect.privileges(this.driver, model.objects.map((object) => object.name));
@@ -131,13 +132,14 @@ export class SqlConnector implements Connector {
         if (missing.length > 0) {
           problems.push({
             severity: 'error',
+            topic: 'permission',
             message: `${privilege.table}: no ${missing.join('/').toUpperCase()} permission`,
             hint: `grant ${missing.join(', ').toUpperCase()} on ${privilege.table} to the login cutover uses`,
           });
         }
       }
     } catch (error) {
-      problems.push({ severity: 'warning', message: `could not read permissions: ${(error as Error).message}` });
+      problems.push({ severity: 'warning', topic: 'permission', message: `could not read permissions: ${(error as Error).message}` });
     }
     return { reachable: true, version, facts, problems };
   }
@@ -148,6 +150,7 @@ export class SqlConnector implements Connector {
     if (!model.usersTable) {
       problems.push({
         severity: 'warning',
+        topic: 'users',
         message: `no users table (looked for ${users.table.join(', ')})`,
         hint: 'name it in the plan: systems.<name>.profile.users.table',
       });
@@ -161,6 +164,7 @@ export class SqlConnector implements Connector {
     if (absent.length > 0) {
       problems.push({
         severity: 'warning',
+        topic: 'users',
         message: `${model.usersTable}: missing column(s) ${absent.join(', ')}; freezing users will not work`,
         hint: 'set systems.<name>.profile.users in the plan to the columns this CRM uses',
       });
@@ -170,6 +174,7 @@ export class SqlConnector implements Connector {
       else {
         problems.push({
           severity: 'warning',
+          topic: 'users',
           message: `no login/activity table (looked for ${this.profile.activity.table.join(', ')}); adoption cannot be measured`,
           hint: 'name it in the plan: systems.<name>.profile.activity.table',
         });

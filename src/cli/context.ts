@@ -1,0 +1,73 @@
+/** What every command gets: io, the global options, the plan, and a way to print results. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadPlan, type LoadedPlan } from '../plan/load-plan.js';
+import type { CliIo } from './io.js';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  plan?: string;
+  json?: boolean;
+  debug?: boolean;
+}
+
+/** Shared state of one CLI run. */
+export class CliContext {
+  /** Exit code set by the command (1 when its check found a problem). */
+  exitCode = 0;
+  private loaded: LoadedPlan | undefined;
+
+  constructor(
+    readonly io: CliIo,
+    private readonly globals: () => GlobalOptions,
+  ) {}
+
+  get json(): boolean {
+    return Boolean(this.globals().json);
+  }
+
+  get debug(): boolean {
+    return Boolean(this.globals().debug);
+  }
+
+  /** The plan path: --plan, else ./cutover.yaml. */
+  get planPath(): string {
+    return path.resolve(this.io.cwd, this.globals().plan ?? 'cutover.yaml');
+  }
+
+  /** The plan; an error if there is none. Its warnings go to stderr once. */
+  plan(): LoadedPlan {
+    if (!this.loaded) {
+      this.loaded = loadPlan(this.planPath);
+      for (const warning of this.loaded.warnings) this.io.stderr(`Warning: ${warning}\n`);
+    }
+    return this.loaded;
+  }
+
+  /** The plan when one was named or ./cutover.yaml exists; otherwise undefined (systems must then be URLs). */
+  planIfAny(): LoadedPlan | undefined {
+    if (this.globals().plan === undefined && !existsSync(this.planPath)) return undefined;
+    return this.plan();
+  }
+
+  /** Prints a result: JSON with --json, else the human text. */
+  emit(result: unknown, human: () => string): void {
+    if (this.json) this.io.stdout(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+    else {
+      const text = human();
+      if (text) this.io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    }
+  }
+
+  /** A line for people on stderr (progress, notes); silent with --json. */
+  note(text: string): void {
+    if (!this.json) this.io.stderr(`${text}\n`);
+  }
+}
+
+/** JSON for values cutover holds: binary as base64, bigint as text. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return { $binary: Buffer.from(value).toString('base64') };
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}

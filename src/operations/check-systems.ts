@@ -1,0 +1,121 @@
+/**
+ * `cutover check`: connect to every system of the plan and report what is
+ * reachable, what is missing, and what each connector can do.
+ */
+import { existsSync } from 'node:fs';
+import type { Capabilities, CheckProblem } from '../connectors/contract.js';
+import { openConnector } from '../connectors/registry.js';
+import { parseSqliteUrl } from '../connectors/sqlite/sqlite-config.js';
+import { CutoverError, isCutoverError } from '../core/errors.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
+import { redactUrl } from '../plan/secrets.js';
+import { systemFromPlan } from '../plan/systems.js';
+
+/** The check of one system. */
+export interface SystemCheck {
+  name: string;
+  role: string;
+  environment: string;
+  connector: string;
+  /** The URL without any password. */
+  url: string;
+  /** `ok`: reachable, no errors; `warning`: usable with warnings; `error`: unusable as planned; `absent`: a sandbox not created yet. */
+  status: 'ok' | 'warning' | 'error' | 'absent';
+  reachable: boolean;
+  version?: string;
+  facts: string[];
+  problems: CheckProblem[];
+  capabilities?: Capabilities;
+  seconds: number;
+}
+
+/** The check of a whole plan. */
+export interface PlanCheck {
+  plan: string;
+  warnings: string[];
+  systems: SystemCheck[];
+  /** No system has an error. */
+  ok: boolean;
+}
+
+/** Checks every system of the plan, one after another (their order in the plan). */
+export async function checkSystems(loaded: LoadedPlan, options: { env?: NodeJS.ProcessEnv } = {}): Promise<PlanCheck> {
+  const systems: SystemCheck[] = [];
+  for (const name of Object.keys(loaded.plan.systems)) systems.push(await checkSystem(loaded, name, options.env ?? process.env));
+  return { plan: loaded.file, warnings: loaded.warnings, systems, ok: systems.every((system) => system.status !== 'error') };
+}
+
+async function checkSystem(loaded: LoadedPlan, name: string, env: NodeJS.ProcessEnv): Promise<SystemCheck> {
+  const started = performance.now();
+  const config = loaded.plan.systems[name]!;
+  const result: SystemCheck = {
+    name,
+    role: config.role,
+    environment: config.environment ?? 'production',
+    connector: '',
+    url: redactUrl(config.url),
+    status: 'ok',
+    reachable: false,
+    facts: [],
+    problems: [],
+    seconds: 0,
+  };
+  const finish = (): SystemCheck => {
+    result.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+    const errors = result.problems.some((problem) => problem.severity === 'error');
+    if (result.status !== 'absent') result.status = errors ? 'error' : result.problems.length > 0 ? 'warning' : 'ok';
+    return result;
+  };
+  try {
+    const target = systemFromPlan(loaded, name, env);
+    result.connector = target.kind;
+    if (target.kind === 'sqlite' && config.role === 'sandbox') {
+      const { file } = parseSqliteUrl(target.url, target.baseDir);
+      if (file !== ':memory:' && !existsSync(file)) {
+        result.status = 'absent';
+        result.facts.push('not created yet: a test restore or a drill creates it');
+        return finish();
+      }
+    }
+    const connector = await openConnector(target);
+    try {
+      const report = await connector.check({ write: true });
+      result.reachable = report.reachable;
+      if (report.version) result.version = report.version;
+      result.facts = report.facts;
+      result.capabilities = connector.capabilities;
+      // The source is only written when a rollback restores it: missing write rights are worth knowing, not fatal now.
+      result.problems = report.problems.map((problem) =>
+        config.role === 'source' && problem.topic === 'permission'
+          ? { ...problem, severity: 'warning', message: `${problem.message} (needed to restore it in a rollback)` }
+          : problem,
+      );
+    } finally {
+      await connector.close();
+    }
+  } catch (error) {
+    const wrapped = isCutoverError(error) ? error : new CutoverError('internal', String((error as Error)?.message ?? error), { cause: error });
+    const problem: CheckProblem = { severity: 'error', topic: 'connection', message: wrapped.message };
+    if (wrapped.hints[0]) problem.hint = wrapped.hints[0];
+    result.problems.push(problem);
+  }
+  return finish();
+}
+
+/** The capabilities as short words, for one line of output. */
+export function capabilityWords(capabilities: Capabilities): string[] {
+  const words: string[] = [];
+  if (capabilities.supportsTransactions) words.push('transactions');
+  if (capabilities.assignsIds) words.push('assigns ids');
+  if (capabilities.acceptsIds) words.push('keeps given ids');
+  words.push(`batches of ${capabilities.maxBatchSize}`);
+  if (capabilities.partialBatchFailures) words.push('per-record failures');
+  if (capabilities.deletes.length > 0) words.push(`${capabilities.deletes.join('/')} delete`);
+  if (capabilities.incrementalRead) words.push('incremental read');
+  if (capabilities.canFreezeUsers) words.push('freeze users');
+  if (capabilities.userActivity) words.push('user activity');
+  if (capabilities.configurationExport) words.push('configuration export');
+  if (capabilities.canCreateObjects) words.push('create objects');
+  if (capabilities.rateLimit) words.push('rate limited');
+  return words;
+}
