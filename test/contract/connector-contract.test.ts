@@ -244,7 +244,7 @@ for (const shape of SHAPES) {
           expect(all).toBe(total);
         });
 
-        it('exports configuration: DDL for every table, and the shape's views, triggers and routines', async () => {
+        it("exports configuration: DDL for every table, and the shape's views, triggers and routines", async () => {
           const artifacts = await connector.exportConfiguration();
           const tables = artifacts.filter((artifact) => artifact.kind === 'table').map((artifact) => artifact.name);
           for (const object of generated.objects) expect(tables, object.name).toContain(object.name);

@@ -53,6 +53,9 @@ function isHeader(result: unknown): result is MysqlResultHeader {
 
 /** One pooled connection as an executor. */
 class ConnectionExecutor implements SqlExecutor {
+  /** Inside a transaction that has not ended; work that outlives it must not use the connection. */
+  inTransaction = false;
+
   constructor(private readonly connection: MysqlConnectionLike) {}
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -84,30 +87,33 @@ export class MysqlDriver implements SqlDriver {
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    const inTransaction = this.current.getStore();
-    if (inTransaction) return inTransaction.query(sql, params);
+    const transaction = this.current.getStore();
+    if (transaction?.inTransaction) return transaction.query(sql, params);
     return this.withConnection((executor) => executor.query(sql, params));
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<{ changes: number; insertId?: number | string }> {
-    const inTransaction = this.current.getStore();
-    if (inTransaction) return inTransaction.run(sql, params);
+    const transaction = this.current.getStore();
+    if (transaction?.inTransaction) return transaction.run(sql, params);
     return this.withConnection((executor) => executor.run(sql, params));
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const outer = this.current.getStore();
-    if (outer) return fn(outer);
+    if (outer?.inTransaction) return fn(outer);
     return this.withConnection(async (executor) => {
       await executor.run('START TRANSACTION');
+      executor.inTransaction = true;
       let result: T;
       try {
         result = await this.current.run(executor, () => fn(executor));
       } catch (error) {
+        executor.inTransaction = false;
         // The connection is destroyed after a failure anyway, which also ends the transaction.
         await executor.run('ROLLBACK').catch(() => undefined);
         throw error;
       }
+      executor.inTransaction = false;
       await executor.run('COMMIT');
       return result;
     });

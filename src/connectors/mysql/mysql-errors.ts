@@ -1,6 +1,6 @@
 /** MySQL/MariaDB failures as record errors (one record's fault) or user-facing errors (everything else). */
 import type { RecordError } from '../contract.js';
-import { CutoverError } from '../../core/errors.js';
+import { CutoverError, type ErrorCode } from '../../core/errors.js';
 
 /** What mysql2 puts on a failed statement or connection. */
 interface MysqlErrorLike {
@@ -95,7 +95,7 @@ export function mysqlError(error: unknown, context: string, target: MysqlTarget)
   const mysqlErr = asMysqlError(error);
   const raw = scrub(error instanceof Error ? error.message : String(error));
   const where = `MariaDB/MySQL at ${target.host}:${target.port}`;
-  const make = (code: ConstructorParameters<typeof CutoverError>[0], message: string, hints: string[]): CutoverError =>
+  const make = (code: ErrorCode, message: string, hints: string[]): CutoverError =>
     new CutoverError(code, scrub(message), { hints: hints.map(scrub), cause: error });
   const code = mysqlErr?.code ?? '';
   if (NETWORK_CODES.has(code)) {

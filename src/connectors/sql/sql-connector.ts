@@ -276,6 +276,9 @@ export class SqlConnector implements Connector {
         for (const definition of definitions) {
           for (const statement of this.dialect.createTable(definition)) await tx.run(statement);
         }
+        for (const definition of definitions) {
+          for (const statement of this.dialect.foreignKeys?.(definition) ?? []) await tx.run(statement);
+        }
       });
     } catch (error) {
       throw this.dialect.wrapError(error, `creating tables in ${this.displayName}`);

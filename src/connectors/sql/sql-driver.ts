@@ -3,7 +3,7 @@
  * folder implements them over its client library (better-sqlite3, pg,
  * mysql2); the shared {@link SqlConnector} speaks only these.
  */
-import type { ConfigurationArtifact, FieldDefinition, FieldDescription, ObjectDefinition, RecordError } from '../contract.js';
+import type { ConfigurationArtifact, FieldDefinition, FieldDescription, ObjectDefinition, ObjectDescription, RecordError } from '../contract.js';
 import type { CutoverError } from '../../core/errors.js';
 import type { FieldType, Value } from '../../core/values.js';
 
@@ -79,6 +79,8 @@ export interface SqlDialect {
   readonly maxParameters: number;
   /** `INSERT … RETURNING` is available. */
   readonly insertReturning: boolean;
+  /** What follows `INSERT INTO t` for a row of only defaults. Default `DEFAULT VALUES`; MySQL needs `() VALUES ()`. */
+  readonly defaultValuesInsert?: string;
   quoteIdentifier(name: string): string;
   /** The placeholder of the 1-based parameter `index` (`?` or `$1`). */
   placeholder(index: number): string;
@@ -94,6 +96,18 @@ export interface SqlDialect {
   typeOf(column: ColumnInfo): TypeInfo;
   /** Statements that create a table (and its indexes) from a definition. */
   createTable(definition: ObjectDefinition): string[];
+  /**
+   * Statements that add a definition's foreign keys, run after every table of
+   * one `createObjects` call exists (so references may point forward or form
+   * cycles). Dialects without it put foreign keys in `createTable`.
+   */
+  foreignKeys?(definition: ObjectDefinition): string[];
+  /**
+   * Runs in the write transaction after inserts that gave explicit ids to an
+   * auto-assigned id column, for databases whose id generator does not see
+   * them (PostgreSQL sequences), so later inserts without ids do not collide.
+   */
+  afterExplicitIds?(executor: SqlExecutor, object: ObjectDescription): Promise<void>;
   /** Native column type for a field definition. */
   columnType(field: FieldDefinition): string;
   /** A value read from the driver, as a canonical value. */

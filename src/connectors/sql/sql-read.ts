@@ -21,7 +21,8 @@ export function bindId(context: SqlContext, object: ObjectDescription, id: strin
   const field = fieldOf(object, object.idField);
   if (field.type === 'integer') {
     if (!/^-?\d+$/.test(id)) throw new CutoverError('usage', `${object.name}: id "${id}" is not an integer.`);
-    return context.dialect.encode(Number(id), field);
+    // As text, so ids beyond 2^53 stay exact (the dialect binds them as integers).
+    return context.dialect.encode(id, field);
   }
   return context.dialect.encode(id, field);
 }

@@ -6,7 +6,7 @@
  */
 import type { FieldDescription, ObjectDescription, RecordError, WriteOptions, WriteRecord, WriteResult } from '../contract.js';
 import { CutoverError, throwIfAborted } from '../../core/errors.js';
-import { canonicalDatetime, type Value } from '../../core/values.js';
+import { canonicalDatetime, canonicalInteger, type Value } from '../../core/values.js';
 import type { SqlContext } from './sql-connector.js';
 import type { SqlExecutor } from './sql-driver.js';
 import { idMaker } from './sql-ids.js';
@@ -89,7 +89,7 @@ async function writeSlice(
           return;
         }
         const values = withStamps(object, record.values, now, true);
-        if (id !== undefined) values[object.idField] = idField.type === 'integer' && /^-?\d+$/.test(String(id)) ? Number(id) : String(id);
+        if (id !== undefined) values[object.idField] = idField.type === 'integer' && /^-?\d+$/.test(String(id)) ? canonicalInteger(String(id)) : String(id);
         const prepared = prepare(context, object, index, id === undefined ? undefined : String(id), values, results);
         if (!prepared) return;
         if (matchValue !== undefined && prepared.id !== undefined) existing.set(matchValue, prepared.id);
@@ -97,8 +97,10 @@ async function writeSlice(
         else toInsert.push(prepared);
       });
       units.push(...insertUnits(context, object, toInsert));
+      const explicitIds = idField.autoAssigned ? toInsert.map((prepared) => prepared.index) : [];
       toInsert = [];
       await runUnits(context, tx, units, results);
+      if (context.dialect.afterExplicitIds && explicitIds.some((index) => results[index]?.ok)) await context.dialect.afterExplicitIds(tx, object);
       return results;
     })
     .catch((error: unknown) => {
@@ -143,7 +145,7 @@ async function findExisting(
 }
 
 function coerce(value: string, field: FieldDescription): Value {
-  return field.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
+  return field.type === 'integer' && /^-?\d+$/.test(value) ? canonicalInteger(value) : value;
 }
 
 /** Sets created-at and modified-at to now where the record leaves them out, as a CRM does. */
@@ -173,7 +175,9 @@ function prepare(
     try {
       params.push(context.dialect.encode(value, field));
     } catch (error) {
-      results[index] = failure('invalid_value', `${name}: ${(error as Error).message}`, name, id);
+      // A dialect may name a more precise record error code (e.g. `too_long`) on what it throws; Node's own codes are ERR_….
+      const code = (error as { code?: unknown }).code;
+      results[index] = failure(typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'invalid_value', `${name}: ${(error as Error).message}`, name, id);
       return undefined;
     }
     columns.push(name);
@@ -234,7 +238,7 @@ function autoIdInsertUnit(context: SqlContext, object: ObjectDescription, row: P
       const table = dialect.quoteIdentifier(object.name);
       const columns = row.columns.map((c) => dialect.quoteIdentifier(c)).join(', ');
       const values = row.columns.map((_, i) => dialect.placeholder(i + 1)).join(', ');
-      const insert = row.columns.length > 0 ? `INSERT INTO ${table} (${columns}) VALUES (${values})` : `INSERT INTO ${table} DEFAULT VALUES`;
+      const insert = row.columns.length > 0 ? `INSERT INTO ${table} (${columns}) VALUES (${values})` : `INSERT INTO ${table} ${dialect.defaultValuesInsert ?? 'DEFAULT VALUES'}`;
       if (dialect.insertReturning) {
         const rows = await tx.query(`${insert} RETURNING ${dialect.quoteIdentifier(object.idField)} AS id`, row.params);
         return [{ ok: true, id: String(rows[0]?.id), created: true }];
