@@ -49,7 +49,8 @@ export function parsePostgresUrl(url: string, options: { password?: string } = {
   let parsed: URL;
   try {
     // WHATWG URL only parses host and port of "special" schemes reliably; http stands in.
-    parsed = new URL(text.replace(/^postgres(ql)?:/i, 'http:'));
+    // `postgres:///db?host=/socket/dir` has no host; http would read "db" as one.
+    parsed = new URL(text.replace(/^postgres(ql)?:\/\/\//i, 'http://localhost/').replace(/^postgres(ql)?:/i, 'http:'));
   } catch {
     return fail('it cannot be parsed');
   }
