@@ -63,13 +63,24 @@ export interface FieldDescription {
 /** Where a reference came from: a declared constraint, the connector's profile, the plan, or naming conventions. */
 export type ReferenceSource = 'constraint' | 'profile' | 'plan' | 'convention';
 
-/** The target of a reference field. Polymorphic references name a type field and several objects. */
+/**
+ * How a polymorphic reference picks its target object: by the value of a type
+ * field in the same record (SuiteCRM's `parent_type`), or, without a type
+ * field, by the referenced id's key prefix (Salesforce's `WhoId`/`WhatId`).
+ */
+export interface PolymorphicReference {
+  /** The field naming the target type; absent when the id's prefix tells. */
+  typeField?: string;
+  /** Target object per type value, or per 3-character id prefix. */
+  objects: Record<string, string>;
+}
+
+/** The target of a reference field. Polymorphic references can point at several objects. */
 export interface FieldReference {
   object: string;
   field: string;
   source: ReferenceSource;
-  /** For polymorphic references: the field holding the type, and the objects per type value. */
-  polymorphic?: { typeField: string; objects: Record<string, string> };
+  polymorphic?: PolymorphicReference;
 }
 
 /** One object (table, sObject, HubSpot object type) of a system. */
@@ -99,8 +110,8 @@ export interface Relationship {
   from: { object: string; field: string };
   to: { object: string; field: string };
   source: ReferenceSource;
-  /** A type field chooses the target object per record. */
-  polymorphic?: { typeField: string; objects: Record<string, string> };
+  /** The target object is chosen per record (`to` is then the first of them). */
+  polymorphic?: PolymorphicReference;
 }
 
 /** Everything cutover knows about a system's shape. */

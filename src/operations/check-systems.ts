@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Capabilities, CheckProblem } from '../connectors/contract.js';
-import { openConnector } from '../connectors/registry.js';
+import { openSystem } from './open-system.js';
 import { parseSqliteUrl } from '../connectors/sqlite/sqlite-config.js';
 import { CutoverError, isCutoverError } from '../core/errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
@@ -77,7 +77,7 @@ async function checkSystem(loaded: LoadedPlan, name: string, env: NodeJS.Process
         return finish();
       }
     }
-    const connector = await openConnector(target);
+    const connector = await openSystem(target);
     try {
       const report = await connector.check({ write: true });
       result.reachable = report.reachable;

@@ -1,6 +1,6 @@
 /** `cutover describe`: a system's objects, fields, counts, users and configuration. */
 import type { ConfigurationArtifact, CrmUser, SystemDescription } from '../connectors/contract.js';
-import { openConnector } from '../connectors/registry.js';
+import { openSystem } from './open-system.js';
 import { redactUrl } from '../plan/secrets.js';
 import type { SystemTarget } from '../plan/systems.js';
 
@@ -23,7 +23,7 @@ export interface SystemReport {
 export async function describeSystem(target: SystemTarget, options: { signal?: AbortSignal } = {}): Promise<SystemReport> {
   const started = performance.now();
   const measuredAt = new Date().toISOString();
-  const connector = await openConnector(target);
+  const connector = await openSystem(target);
   try {
     const description = await connector.describe({ counts: true, ...(options.signal ? { signal: options.signal } : {}) });
     const users = description.usersObject ? await connector.listUsers() : [];

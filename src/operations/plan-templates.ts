@@ -73,7 +73,13 @@ systems:
     environment: production
     description: The in-house CRM Acme is leaving.
     url: sqlite:./legacy.db
-    profile: generic
+    profile:
+      base: generic
+      # notes point at an account, contact, lead or opportunity, named by related_type.
+      relationships:
+        - from: notes.related_id
+          typeColumn: related_type
+          types: { account: accounts, contact: contacts, lead: leads, opportunity: opportunities }
 
   salesforce:
     role: target
@@ -86,13 +92,11 @@ systems:
     role: sandbox
     sandboxOf: legacy
     url: sqlite:./sandboxes/legacy.db
-    profile: generic
 
   salesforce-sandbox:
     role: sandbox
     sandboxOf: salesforce
     url: sqlite:./sandboxes/salesforce.db
-    profile: salesforce
 
 backup:
   storage: ./backups

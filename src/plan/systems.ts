@@ -18,6 +18,8 @@ export interface SystemTarget extends ConnectorTarget {
   environment: 'production' | 'sandbox';
   /** The system was named in the plan (not by a URL on the command line). */
   inPlan: boolean;
+  /** The profile was chosen (by the plan or --profile), not defaulted: no detection. */
+  profileChosen: boolean;
 }
 
 /** A system of the plan, by name; secrets resolved. */
@@ -29,16 +31,19 @@ export function systemFromPlan(loaded: LoadedPlan, name: string, env: NodeJS.Pro
       hints: [names.length > 0 ? `systems in ${loaded.file}: ${names.join(', ')}` : 'add one under `systems:` in the plan', 'or name a system by URL, e.g. sqlite:./crm.db'],
     });
   }
+  // A sandbox has the schema of the system it stands in for, so it shares its profile unless it names one.
+  const profile = system.profile ?? (system.sandboxOf ? loaded.plan.systems[system.sandboxOf]?.profile : undefined);
   const target: SystemTarget = {
     name,
     kind: connectorKindOf(system.url),
     url: system.url,
-    profile: resolveProfile(system.profile),
+    profile: resolveProfile(profile),
     baseDir: loaded.dir,
     displayName: name,
     role: system.role,
     environment: system.environment ?? (system.role === 'sandbox' ? 'sandbox' : 'production'),
     inPlan: true,
+    profileChosen: true,
   };
   if (system.password) target.password = resolveSecret(system.password, `systems.${name}.password`, loaded.dir, env);
   return target;
@@ -57,6 +62,7 @@ export function systemFromUrl(url: string, options: { cwd: string; profile?: Bui
     role: undefined,
     environment: 'production',
     inPlan: false,
+    profileChosen: options.profile !== undefined,
   };
 }
 

@@ -152,3 +152,31 @@ describe('cutover CLI', () => {
     expect(described.code).toBe(0);
   });
 });
+
+describe('systems named by URL', () => {
+  it('detects the SuiteCRM profile from the tables, and reads a missing object with a clear error', async () => {
+    const dir = tempDir();
+    const generated = await run(['generate', '--to', 'sqlite:./suite.db', '--shape', 'suitecrm', '--records', '100', '--json'], dir);
+    expect(generated.code, generated.err).toBe(0);
+    expect(JSON.parse(generated.out)).toMatchObject({ shape: 'suitecrm', path: path.join(dir, 'suite.db') });
+    const { out } = await run(['describe', 'sqlite:./suite.db', '--json'], dir);
+    const report = JSON.parse(out);
+    expect(report.profile).toBe('suitecrm');
+    expect(report.description.objects.find((object: { name: string }) => object.name === 'accounts_contacts').kind).toBe('link');
+    const generic = JSON.parse((await run(['describe', 'sqlite:./suite.db', '--profile', 'generic', '--json'], dir)).out);
+    expect(generic.profile).toBe('generic');
+  });
+
+  it('warns when the profile names a users table the database lacks', async () => {
+    const dir = tempDir();
+    await run(['generate', '--to', 'sqlite:./legacy.db', '--records', '50'], dir);
+    writeFileSync(
+      path.join(dir, 'cutover.yaml'),
+      'version: 1\nproject: {name: x}\nsystems:\n  legacy:\n    role: source\n    url: sqlite:./legacy.db\n    profile: {base: generic, users: {table: [people], status: {column: state, active: [on]}}}\n',
+    );
+    const { code, out } = await run(['check'], dir);
+    expect(code).toBe(0);
+    expect(out).toContain('warning: no users table (looked for people)');
+    expect(out).toContain('hint: name it in the plan: systems.<name>.profile.users.table');
+  });
+});

@@ -23,6 +23,9 @@ async function open(db: TestDatabase, shape: ShapeName): Promise<SqlConnector> {
   return db.kind === 'postgres' ? openPostgres(parsePostgresUrl(db.url), profile) : openMysql(parseMysqlUrl(db.url), profile);
 }
 
+// Only a developer's CUTOVER_TEST_DATABASES can leave no server; CI always runs them. Say so rather than fail on an empty file.
+if (SERVERS.length === 0) it.skip('PostgreSQL and MariaDB are left out by CUTOVER_TEST_DATABASES', () => undefined);
+
 describe.runIf(SERVERS.length > 0).each(SERVERS.map((kind) => [kind]))('generate on %s', (kind) => {
   const opened: Array<{ db: TestDatabase; connector: SqlConnector }> = [];
   const fresh = async (shape: ShapeName): Promise<SqlConnector> => {

@@ -133,7 +133,8 @@ describe.each(SHAPE_NAMES.map((shape) => [shape]))('generate %s', (shape) => {
       const { from, to, polymorphic } = relationship;
       if (polymorphic) {
         const types = Object.fromEntries(Object.entries(polymorphic.objects).filter(([, table]) => description.objects.some((o) => o.name === table)));
-        checkPolymorphic(a.file, byType(from.object, from.field, polymorphic.typeField, types));
+        const reference = polymorphic.typeField ? byType(from.object, from.field, polymorphic.typeField, types) : byPrefix(from.object, from.field, types);
+        checkPolymorphic(a.file, reference);
       } else {
         expect(dangling(a.file, from.object, from.field, to.object, to.field), `${from.object}.${from.field} → ${to.object}`).toBe(0);
       }

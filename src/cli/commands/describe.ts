@@ -57,7 +57,7 @@ function render(report: SystemReport, allFields: boolean): string {
         `${relationship.from.object}.${relationship.from.field}`,
         '→',
         relationship.polymorphic
-          ? `${Object.values(relationship.polymorphic.objects).join(' | ')} by ${relationship.polymorphic.typeField}`
+          ? `${Object.values(relationship.polymorphic.objects).join(' | ')} by ${relationship.polymorphic.typeField ?? 'id prefix'}`
           : `${relationship.to.object}.${relationship.to.field}`,
         `(${relationship.source})`,
       ]),

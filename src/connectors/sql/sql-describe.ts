@@ -156,14 +156,14 @@ function collectRelationships(tables: TableInfo[], profile: SqlProfile, byName: 
   }
   for (const declared of profile.relationships) {
     const [fromObject, fromField] = splitColumn(declared.from);
-    if (declared.typeColumn && declared.types) {
+    if (declared.types) {
       const first = Object.values(declared.types).find((table) => byName.has(table));
       const idOf = (table: string): string => byName.get(table)?.idField ?? 'id';
       add({
         from: { object: fromObject, field: fromField },
         to: { object: first ?? '', field: first ? idOf(first) : 'id' },
         source: 'profile',
-        polymorphic: { typeField: declared.typeColumn, objects: declared.types },
+        polymorphic: declared.typeColumn ? { typeField: declared.typeColumn, objects: declared.types } : { objects: declared.types },
       });
     } else if (declared.to) {
       const [toObject, toField] = splitColumn(declared.to);

@@ -29,8 +29,11 @@ const columnRef = z
 const relationshipSchema = z.strictObject({
   from: columnRef.describe('The referencing column, "table.column".'),
   to: columnRef.optional().describe('The referenced column, "table.column". Omit for polymorphic references.'),
-  typeColumn: z.string().optional().describe('For polymorphic references: the column in the same table naming the target type.'),
-  types: z.record(z.string(), z.string()).optional().describe('For polymorphic references: type value → table.'),
+  typeColumn: z.string().optional().describe('For polymorphic references: the column in the same table naming the target type. Omit when the id prefix tells (Salesforce).'),
+  types: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('For polymorphic references: type value (or 3-character id prefix, without typeColumn) → table.'),
 });
 
 const conventionSchema = z.strictObject({
@@ -204,6 +207,11 @@ const SUITECRM: SqlProfileInput = {
     { from: 'tasks.contact_id', to: 'contacts.id' },
     { from: 'notes.contact_id', to: 'contacts.id' },
     { from: 'tracker.user_id', to: 'users.id' },
+    {
+      from: 'tracker.item_id',
+      typeColumn: 'module_name',
+      types: { Users: 'users', Accounts: 'accounts', Contacts: 'contacts', Leads: 'leads', Opportunities: 'opportunities' },
+    },
     { from: 'users.reports_to_id', to: 'users.id' },
   ],
   conventions: [
@@ -235,6 +243,12 @@ const SALESFORCE: SqlProfileInput = {
     lastLogin: 'LastLoginDate',
   },
   activity: { table: ['LoginHistory'], user: 'UserId', at: 'LoginTime', kind: 'login', detail: 'Status' },
+  relationships: [
+    // Salesforce's polymorphic lookups: the referenced id's key prefix names the object.
+    { from: 'Task.WhoId', types: { '003': 'Contact', '00Q': 'Lead' } },
+    { from: 'Task.WhatId', types: { '001': 'Account', '006': 'Opportunity' } },
+    { from: 'Note.ParentId', types: { '001': 'Account', '003': 'Contact', '006': 'Opportunity', '00Q': 'Lead' } },
+  ],
   conventions: [
     { column: 'OwnerId', to: 'User.Id' },
     { column: 'CreatedById', to: 'User.Id' },
@@ -273,6 +287,18 @@ export function resolveProfile(input: BuiltInProfileName | z.input<typeof sqlPro
     objects: { ...(baseProfile.objects ?? {}), ...(overrides.objects ?? {}) },
   };
   return sqlProfileSchema.parse(merged);
+}
+
+/**
+ * The built-in profile a database's tables suggest, for a system named by URL
+ * without `--profile`: SuiteCRM by its tracker and e-mail link tables,
+ * Salesforce-shaped by its User and LoginHistory objects, otherwise generic.
+ */
+export function detectProfile(tables: readonly string[]): BuiltInProfileName {
+  const names = new Set(tables);
+  if (names.has('users') && names.has('tracker') && names.has('email_addr_bean_rel')) return 'suitecrm';
+  if (names.has('User') && names.has('LoginHistory')) return 'salesforce';
+  return 'generic';
 }
 
 /** Whether a name matches a pattern where `*` stands for any text. */
