@@ -167,6 +167,19 @@ describe('systems named by URL', () => {
     expect(generic.profile).toBe('generic');
   });
 
+  it('warns on stderr about a password written into the plan, and never prints it', async () => {
+    const dir = tempDir();
+    await run(['generate', '--to', 'sqlite:./legacy.db', '--records', '20'], dir);
+    writeFileSync(
+      path.join(dir, 'cutover.yaml'),
+      'version: 1\nproject: {name: x}\nsystems:\n  legacy: {role: source, url: "sqlite:./legacy.db"}\n  crm: {role: target, url: "postgres://app:hunter2@127.0.0.1:1/crm"}\n',
+    );
+    const { out, err } = await run(['check'], dir);
+    expect(err).toContain('Warning: systems.crm.url: a password is written in the URL; move it to systems.crm.password as env:NAME or file:PATH');
+    expect(out).toContain('crm (postgres://app:***@127.0.0.1:1/crm):');
+    expect(out + err).not.toContain('hunter2');
+  });
+
   it('warns when the profile names a users table the database lacks', async () => {
     const dir = tempDir();
     await run(['generate', '--to', 'sqlite:./legacy.db', '--records', '50'], dir);

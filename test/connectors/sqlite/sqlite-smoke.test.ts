@@ -39,6 +39,16 @@ describe('sqlite connector', () => {
     const description = await connector.describe({ counts: true });
     expect(description.objects[0]).toMatchObject({ name: 'accounts', recordCount: 2, modifiedAtField: 'updated_at' });
     expect(description.relationships).toEqual([{ from: { object: 'accounts', field: 'parent_id' }, to: { object: 'accounts', field: 'id' }, source: 'constraint' }]);
+    await expect(async () => {
+      for await (const batch of connector.read('acounts')) void batch;
+    }).rejects.toThrow(/has no object "acounts"\.$/);
+    await expect(connector.count('Accounts')).rejects.toMatchObject({ code: 'schema.object_missing', hints: ['did you mean accounts?'] });
     await connector.close();
+  });
+
+  it('refuses to open a file that does not exist, rather than creating an empty database', () => {
+    expect(() => openSqlite({ file: '/no/such/crm.db', readonly: false }, resolveProfile('generic'))).toThrow(
+      'The SQLite file /no/such/crm.db does not exist.',
+    );
   });
 });

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the benchmarks, with their figures written to
+ * bench/results/ (not committed) and printed.
+ *
+ *   BENCH_RECORDS=1000000 BENCH_SHAPES=legacy,salesforce,suitecrm npm run bench
+ *
+ * Defaults: 1,000,000 records of the legacy shape.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const records = process.env.BENCH_RECORDS ?? '1000000';
+const shapes = (process.env.BENCH_SHAPES ?? 'legacy').split(',').map((s) => s.trim()).filter(Boolean);
+
+const results = [];
+for (const shape of shapes) {
+  process.stderr.write(`generate ${records} records, ${shape} shape, into SQLite\n`);
+  const output = execFileSync(process.execPath, [path.join(here, 'generate-memory.mjs'), '--records', records, '--shape', shape], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  results.push({ benchmark: 'generate', ...JSON.parse(output) });
+}
+
+const stamp = new Date().toISOString();
+mkdirSync(path.join(here, 'results'), { recursive: true });
+const file = path.join(here, 'results', `${stamp.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify({ measuredAt: stamp, results }, null, 2)}\n`);
+
+for (const r of results) {
+  console.log(
+    `generate ${r.shape}: ${r.records.toLocaleString('en-US')} records (${r.rows.toLocaleString('en-US')} rows) in ${r.generateSeconds} s, ` +
+      `${r.rowsPerSecond.toLocaleString('en-US')} rows/s, peak RSS ${r.peakRssMb} MB, database ${r.databaseMb} MB ` +
+      `(${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memoryGb} GB, Node ${r.machine.node})`,
+  );
+}
+console.log(`figures written to ${path.relative(process.cwd(), file)}`);
