@@ -28,7 +28,8 @@ export function registerInit(program: Command, context: CliContext): void {
       }
       context.note(`Generating the demo CRMs in ${dir} …`);
       const result = await initDemo(dir, { records: options.records, seed: options.seed, force });
-      const relative = path.relative(context.io.cwd, result.path) || result.path;
+      const fromHere = path.relative(context.io.cwd, result.path);
+      const relative = fromHere && !fromHere.startsWith('..') ? fromHere : result.path;
       context.emit({ id: 'demo', ...result }, () =>
         [
           `Demo ready in ${dir} (${duration(result.seconds)}):`,
