@@ -26,6 +26,12 @@ export type ErrorCode =
   | 'query.failed'
   | 'write.failed'
   | 'io.failed'
+  | 'archive.key'
+  | 'archive.corrupt'
+  | 'archive.incomplete'
+  | 'archive.not_found'
+  | 'state.failed'
+  | 'state.locked'
   | 'aborted'
   | 'internal';
 
@@ -52,6 +58,12 @@ const KINDS: Record<ErrorCode, ErrorKind> = {
   'query.failed': 'operation',
   'write.failed': 'operation',
   'io.failed': 'operation',
+  'archive.key': 'input',
+  'archive.corrupt': 'operation',
+  'archive.incomplete': 'operation',
+  'archive.not_found': 'input',
+  'state.failed': 'operation',
+  'state.locked': 'operation',
   aborted: 'operation',
   internal: 'operation',
 };

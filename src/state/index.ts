@@ -1,0 +1,6 @@
+/** The state store: what cutover did, in `<plan dir>/.cutover/state.db`. */
+export { StateStore, STATE_DIR, STATE_FILE, type StateOpenOptions } from './state-store.js';
+export type { BackupReference, BackupRow, BackupStatus, BackupsRepository, VerificationRow } from './backups-repository.js';
+export type { AuditEntry, AuditLog, AuditRecord } from './audit-log.js';
+export { isSecretName, isSecretReference, REDACTED, redactArgs, redactText, redactValue } from './redact.js';
+export { STATE_MIGRATIONS, STATE_SCHEMA_VERSION, type MigrateResult, type StateMigration } from './state-migrations.js';

@@ -1,0 +1,135 @@
+/**
+ * The state file's schema, as numbered migrations. Each migration is a short
+ * list of SQL statements (or a function, when data must be moved) and is
+ * applied once, in order, inside one transaction when the store opens.
+ * Add new migrations at the end with the next number; never edit one that
+ * has shipped.
+ */
+import type Database from 'better-sqlite3';
+import { CutoverError } from '../core/errors.js';
+
+/** One step of the state file's schema. */
+export interface StateMigration {
+  /** 1, 2, 3…: the order migrations apply in, and what `schema_migrations` records. */
+  version: number;
+  /** A few words saying what it adds, stored with the version. */
+  name: string;
+  /** SQL statements run in order, or a function given the open database. */
+  up: readonly string[] | ((db: Database.Database) => void);
+}
+
+/** Every migration cutover knows, oldest first. */
+export const STATE_MIGRATIONS: readonly StateMigration[] = [
+  {
+    version: 1,
+    name: 'backups, verifications, references and the audit log',
+    up: [
+      `CREATE TABLE backups (
+        id TEXT PRIMARY KEY,
+        system TEXT NOT NULL,
+        connector TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('full', 'incremental')),
+        base TEXT,
+        path TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('in_progress', 'complete', 'failed')),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        records INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        objects INTEGER NOT NULL DEFAULT 0,
+        seconds REAL,
+        error TEXT
+      )`,
+      'CREATE INDEX backups_by_system ON backups (system, status, started_at)',
+      'CREATE INDEX backups_by_start ON backups (started_at)',
+      `CREATE TABLE backup_verifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        backup_id TEXT NOT NULL REFERENCES backups (id) ON DELETE CASCADE,
+        mode TEXT NOT NULL CHECK (mode IN ('quick', 'deep')),
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        problems TEXT NOT NULL,
+        seconds REAL NOT NULL,
+        at TEXT NOT NULL
+      )`,
+      'CREATE INDEX backup_verifications_by_backup ON backup_verifications (backup_id, at)',
+      // No cascade: a referenced backup must not disappear with its references.
+      `CREATE TABLE backup_references (
+        backup_id TEXT NOT NULL REFERENCES backups (id),
+        kind TEXT NOT NULL,
+        referrer TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (backup_id, kind, referrer)
+      )`,
+      `CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        user TEXT NOT NULL,
+        host TEXT NOT NULL,
+        command TEXT NOT NULL,
+        args TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed')),
+        summary TEXT
+      )`,
+      'CREATE INDEX audit_log_by_command ON audit_log (command, id)',
+    ],
+  },
+];
+
+/** The schema version this cutover writes: the number of its newest migration. */
+export const STATE_SCHEMA_VERSION: number = STATE_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/** What {@link migrate} did. */
+export interface MigrateResult {
+  /** The version the file had before, 0 for a new file. */
+  from: number;
+  /** The version it has now. */
+  to: number;
+  /** Versions applied by this call, in order. */
+  applied: number[];
+}
+
+/**
+ * Brings a state database up to the newest migration in one immediate
+ * transaction, so two commands opening the same new file do not both
+ * migrate it. A file from a newer cutover is refused without being changed.
+ */
+export function migrate(db: Database.Database, file: string, migrations: readonly StateMigration[] = STATE_MIGRATIONS): MigrateResult {
+  checkOrder(migrations);
+  const latest = migrations.at(-1)?.version ?? 0;
+  const run = db.transaction((): MigrateResult => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    )`);
+    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | bigint | null };
+    const from = Number(row.version ?? 0);
+    if (from > latest) {
+      throw new CutoverError(
+        'state.failed',
+        `The state file ${file} was written by a newer cutover (state version ${from}; this cutover knows up to ${latest}).`,
+        { hints: ['upgrade cutover to the version the rest of the team uses, then run the command again'] },
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (migration.version <= from) continue;
+      if (typeof migration.up === 'function') migration.up(db);
+      else for (const statement of migration.up) db.exec(statement);
+      record.run(migration.version, migration.name, new Date().toISOString());
+      applied.push(migration.version);
+    }
+    return { from, to: Math.max(from, latest), applied };
+  });
+  return run.immediate();
+}
+
+/** Migrations must be numbered 1, 2, 3… with no gaps: a gap is a merge mistake. */
+function checkOrder(migrations: readonly StateMigration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new CutoverError('internal', `State migration "${migration.name}" has number ${migration.version}; expected ${index + 1}.`);
+    }
+  });
+}
