@@ -30,6 +30,16 @@ describe('plan loading', () => {
     expect(demo.warnings).toEqual([]);
   });
 
+  it('keeps the parts of the base profile that a plan override leaves out', () => {
+    const demo = parsePlan(demoPlan({ records: 10, seed: 1 }), '/p/cutover.yaml');
+    const legacy = resolveSystem('legacy', { plan: demo, cwd: '/' });
+    expect(legacy.profile.softDelete.map((rule) => rule.column)).toEqual(['deleted_at', 'deleted', 'is_deleted', 'IsDeleted']);
+    expect(legacy.profile.users?.table).toContain('users');
+    expect(legacy.profile.relationships).toEqual([{ from: 'notes.related_id', typeColumn: 'related_type', types: { account: 'accounts', contact: 'contacts', lead: 'leads', opportunity: 'opportunities' } }]);
+    const sandbox = resolveSystem('legacy-sandbox', { plan: demo, cwd: '/' });
+    expect(sandbox.profile).toEqual(legacy.profile);
+  });
+
   it('reports every problem at once, each with its path and line', () => {
     const error = problemOf(
       minimal(`  legacy:

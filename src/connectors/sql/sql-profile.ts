@@ -116,10 +116,23 @@ export type SqlProfile = z.output<typeof sqlProfileSchema>;
 /** A profile as written in a plan: a built-in name, or a base with overrides. */
 export type SqlProfileInput = z.input<typeof sqlProfileSchema>;
 
-/** Profile overrides as a plan writes them: `base` names a built-in, the rest replaces its parts. */
-export const sqlProfileOverrideSchema = sqlProfileSchema.partial().extend({
-  base: z.enum(['generic', 'suitecrm', 'salesforce']).default('generic').describe('The built-in profile to start from.'),
-});
+/**
+ * Profile overrides as a plan writes them: `base` names a built-in, the rest
+ * replaces its parts. Defaults are stripped, so a part the plan leaves out
+ * keeps the base's value instead of becoming an empty default.
+ */
+export const sqlProfileOverrideSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(sqlProfileSchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
+    ) as Record<string, z.ZodType>,
+  )
+  .extend({
+    base: z.enum(['generic', 'suitecrm', 'salesforce']).default('generic').describe('The built-in profile to start from.'),
+  }) as unknown as z.ZodType<SqlProfileOverride, SqlProfileOverride>;
+
+/** A profile as a plan adjusts one: a base and the parts it replaces. */
+export type SqlProfileOverride = Partial<SqlProfileInput> & { base?: 'generic' | 'suitecrm' | 'salesforce' };
 
 const GENERIC: SqlProfileInput = {
   name: 'generic',
@@ -272,7 +285,7 @@ export type BuiltInProfileName = keyof typeof BUILT_IN_PROFILES;
  * base. Overrides replace whole parts (lists are not merged), except
  * `relationships`, `conventions` and `objects`, which add to the base's.
  */
-export function resolveProfile(input: BuiltInProfileName | z.input<typeof sqlProfileOverrideSchema> | undefined): SqlProfile {
+export function resolveProfile(input: BuiltInProfileName | SqlProfileOverride | undefined): SqlProfile {
   if (input === undefined || typeof input === 'string') {
     return sqlProfileSchema.parse(BUILT_IN_PROFILES[input ?? 'generic']);
   }
