@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadPlan, type LoadedPlan } from '../plan/load-plan.js';
+import { StateStore } from '../state/index.js';
 import type { CliIo } from './io.js';
 
 /** Options every command accepts. */
@@ -16,6 +17,7 @@ export class CliContext {
   /** Exit code set by the command (1 when its check found a problem). */
   exitCode = 0;
   private loaded: LoadedPlan | undefined;
+  private store: StateStore | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -48,6 +50,34 @@ export class CliContext {
   planIfAny(): LoadedPlan | undefined {
     if (this.globals().plan === undefined && !existsSync(this.planPath)) return undefined;
     return this.plan();
+  }
+
+  /**
+   * The state store beside the plan (`.cutover/state.db`), or, without a
+   * plan, beside the folder given (e.g. a backup storage folder named by --out).
+   */
+  state(fallbackDir?: string): StateStore | undefined {
+    if (this.store) return this.store;
+    const plan = this.planIfAny();
+    const dir = plan?.dir ?? fallbackDir;
+    if (!dir) return undefined;
+    this.store = StateStore.open(dir);
+    return this.store;
+  }
+
+  /** Records a command that wrote something in the audit log, with its arguments redacted. */
+  audit(command: string, outcome: 'succeeded' | 'failed', summary?: string, fallbackDir?: string): void {
+    const state = this.state(fallbackDir);
+    state?.audit.record({ command, args: this.argv, outcome, ...(summary ? { summary } : {}) });
+  }
+
+  /** The arguments this run was started with (for the audit log; redacted there). */
+  argv: string[] = [];
+
+  /** Closes what the run opened. */
+  close(): void {
+    this.store?.close();
+    this.store = undefined;
   }
 
   /** Prints a result: JSON with --json, else the human text. */

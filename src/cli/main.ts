@@ -1,7 +1,12 @@
 /** The `cutover` command line: builds the commands, runs one, and returns its exit code. */
 import { Command, CommanderError } from 'commander';
 import { CutoverError } from '../core/errors.js';
+import { registerBackup } from './commands/backup.js';
+import { registerBackups } from './commands/backups.js';
 import { registerCheck } from './commands/check.js';
+import { registerDiff } from './commands/diff.js';
+import { registerRestore } from './commands/restore.js';
+import { registerVerify } from './commands/verify.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInit } from './commands/init.js';
@@ -14,6 +19,7 @@ import { processIo, type CliIo } from './io.js';
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const program = new Command('cutover');
   const context = new CliContext(io, () => program.opts<GlobalOptions>());
+  context.argv = argv;
   program
     .description('Make a CRM migration reversible: verified backups, a ledger of every effect, measured rollback triggers, rehearsed rollbacks.')
     .version('0.1.0', '-V, --version')
@@ -29,7 +35,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 Exit codes: 0 ok · 1 the command's check found a problem · 2 bad usage or input · 3 an operation failed.
 Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/cutover.yaml\`.`,
     );
-  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerSchema]) {
+  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerBackup, registerBackups, registerVerify, registerRestore, registerDiff, registerSchema]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) });
@@ -42,8 +48,20 @@ Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/
     await program.parseAsync(argv, { from: 'user' });
     return context.exitCode;
   } catch (error) {
+    if (WRITING_COMMANDS.has(argv.find((arg) => !arg.startsWith('-')) ?? '')) {
+      try {
+        context.audit(argv.find((arg) => !arg.startsWith('-')) ?? '', 'failed', error instanceof Error ? error.message : String(error));
+      } catch {
+        // The audit log is best effort when the command itself failed (the state store may be what failed).
+      }
+    }
     const options = { debug: argv.includes('--debug'), json: argv.includes('--json') };
     if (error instanceof CommanderError) return handleError(error, io, options);
     return handleError(error instanceof Error || error instanceof CutoverError ? error : new Error(String(error)), io, options);
+  } finally {
+    context.close();
   }
 }
+
+/** Commands whose failures are audited too (their successes audit themselves, with a summary). */
+const WRITING_COMMANDS = new Set(['backup', 'restore', 'backups']);

@@ -2,7 +2,9 @@
  * Naming systems: by their name in the plan, or directly by URL
  * (`sqlite:./legacy.db`, `postgres://…`, `mysql://…`).
  */
+import { existsSync } from 'node:fs';
 import { CutoverError } from '../core/errors.js';
+import { parseSqliteUrl } from '../connectors/sqlite/sqlite-config.js';
 import type { ConnectorTarget } from '../connectors/registry.js';
 import { resolveProfile, type BuiltInProfileName } from '../connectors/sql/sql-profile.js';
 import type { LoadedPlan } from './load-plan.js';
@@ -49,18 +51,24 @@ export function systemFromPlan(loaded: LoadedPlan, name: string, env: NodeJS.Pro
   return target;
 }
 
-/** A system named by URL on the command line; relative SQLite paths start at `cwd`. Treated as production unless told otherwise. */
+/**
+ * A system named by URL on the command line; relative SQLite paths start at
+ * `cwd`. Nothing says what it is, so it is treated as production, except a
+ * SQLite file that does not exist yet: that one is being made, a sandbox.
+ */
 export function systemFromUrl(url: string, options: { cwd: string; profile?: BuiltInProfileName }): SystemTarget {
   const redacted = redactUrl(url);
+  const kind = connectorKindOf(url);
+  const newFile = kind === 'sqlite' && ((file) => file !== ':memory:' && !existsSync(file))(parseSqliteUrl(url, options.cwd).file);
   return {
     name: redacted,
-    kind: connectorKindOf(url),
+    kind,
     url,
     profile: resolveProfile(options.profile ?? 'generic'),
     baseDir: options.cwd,
     displayName: redacted,
     role: undefined,
-    environment: 'production',
+    environment: newFile ? 'sandbox' : 'production',
     inPlan: false,
     profileChosen: options.profile !== undefined,
   };

@@ -49,7 +49,7 @@ export class SqliteDialect implements SqlDialect {
     const { base, args } = parseNativeType(column.nativeType);
     const sized = (type: TypeInfo['type']): TypeInfo => (args[0] ? { type, length: args[0] } : { type });
     if (/^(boolean|bool)$/.test(base)) return { type: 'boolean' };
-    if (/^(decimal|numeric|money)$/.test(base)) {
+    if (/^(decimal|numeric|money|decimal_text)$/.test(base)) {
       const info: TypeInfo = { type: 'decimal' };
       if (args[0] !== undefined) info.precision = args[0];
       info.scale = args[1] ?? 0;
@@ -79,7 +79,8 @@ export class SqliteDialect implements SqlDialect {
       case 'integer':
         return 'INTEGER';
       case 'decimal':
-        return `DECIMAL(${field.precision ?? 18},${field.scale ?? 2})`;
+        // NUMERIC affinity keeps 15 significant digits; wider decimals are declared so SQLite stores their text exactly.
+        return `${(field.precision ?? 18) > 15 ? 'DECIMAL_TEXT' : 'DECIMAL'}(${field.precision ?? 18},${field.scale ?? 2})`;
       case 'float':
         return 'REAL';
       case 'boolean':

@@ -1,0 +1,127 @@
+/** `cutover restore <backup> --to <system>`: make a system match a backup. */
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { backupSecret, backupStorage } from '../../backup/backup-key.js';
+import { openBackupChain } from '../../backup/backup-chain.js';
+import { resolveBackup } from '../../backup/backup-ref.js';
+import { runRestore, type RestorePlan } from '../../backup/restore.js';
+import { runBackup } from '../../backup/run-backup.js';
+import { verifyBackup } from '../../backup/verify-backup.js';
+import { CutoverError } from '../../core/errors.js';
+import { openSystem } from '../../operations/open-system.js';
+import { resolveSystem, type SystemTarget } from '../../plan/systems.js';
+import type { CliContext } from '../context.js';
+import { count, duration, table } from '../format.js';
+
+interface RestoreCliOptions {
+  to: string;
+  prune?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  keyFile?: string;
+  out?: string;
+}
+
+/** Adds the command. */
+export function registerRestore(program: Command, context: CliContext): void {
+  program
+    .command('restore')
+    .argument('<backup>', 'a backup id, its folder, latest or latest:<system>')
+    .description('make a system match a backup: changed records updated back, deleted ones re-created, and with --prune records created since deleted; an empty database gets the objects first')
+    .requiredOption('--to <system>', 'the system to restore into (name in the plan, or URL; sqlite:<new file> is created)')
+    .option('--prune', 'also delete records created after the backup')
+    .option('--dry-run', 'print what would change, per object, and write nothing')
+    .option('--yes', 'confirm writing a system marked production')
+    .option('--key-file <file>', 'file holding the key')
+    .option('--out <dir>', 'storage folder for the safety backup taken before overwriting (default: the plan\'s)')
+    .action(async (ref: string, options: RestoreCliOptions) => {
+      const plan = context.planIfAny();
+      const state = context.state(options.out);
+      const handle = resolveBackup(ref, { state, plan, cwd: context.io.cwd });
+      const secret = backupSecret({ plan, cwd: context.io.cwd, env: context.io.env, ...(options.keyFile ? { keyFile: options.keyFile } : {}) });
+      const target = resolveSystem(options.to, { plan, cwd: context.io.cwd, env: context.io.env });
+      if (!options.dryRun) await confirmProduction(context, target, options.yes ?? false);
+      const chain = await openBackupChain(handle.dir, secret, state);
+      const connector = await openSystem(target, { create: target.kind === 'sqlite' && !target.inPlan ? true : target.environment === 'sandbox' });
+      let safety: string | undefined;
+      try {
+        const report = await runRestore({
+          chain,
+          connector,
+          prune: options.prune ?? false,
+          dryRun: options.dryRun ?? false,
+          beforeWrite: async (restorePlan) => {
+            safety = await safetyBackup(context, restorePlan, target, secret, options.out);
+          },
+        });
+        if (report.failures.length > 0) context.exitCode = 3;
+        if (!report.dryRun && !report.plan.inSync) {
+          context.audit('restore', report.failures.length > 0 ? 'failed' : 'succeeded', `restored ${handle.id} into ${target.name}: ${report.written.created} created, ${report.written.updated} updated, ${report.written.pruned} pruned`, options.out);
+          if (state && handle.row) state.backups.addReference(handle.id, 'restore', target.name);
+        }
+        context.emit({ id: handle.id, path: handle.dir, target: target.name, safetyBackup: safety ?? null, ...report }, () => renderRestore(handle.id, target.name, report, safety));
+      } finally {
+        await connector.close();
+      }
+    });
+}
+
+async function confirmProduction(context: CliContext, target: SystemTarget, yes: boolean): Promise<void> {
+  if (target.environment !== 'production') return;
+  if (!yes) {
+    throw new CutoverError('system.production', `${target.name} is a production system; a restore overwrites its records.`, {
+      hints: ['preview with --dry-run, then confirm with --yes'],
+    });
+  }
+  if (process.stdin.isTTY && context.io.isTTY && !context.json) {
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await prompt.question(`Restore into production system ${target.name}? Type its name to confirm: `);
+    prompt.close();
+    if (answer.trim() !== target.name) throw new CutoverError('system.production', 'Not confirmed; nothing was written.');
+  }
+}
+
+/**
+ * Before a restore changes or deletes records of a system, a backup of that
+ * system is taken and verified, so that nothing the restore overwrites is lost.
+ */
+async function safetyBackup(context: CliContext, plan: RestorePlan, target: SystemTarget, secret: string, out: string | undefined): Promise<string | undefined> {
+  const destructive = plan.objects.some((object) => object.update > 0 || object.prune > 0);
+  if (!destructive) return undefined;
+  const storage = backupStorage({ plan: context.planIfAny(), cwd: context.io.cwd, ...(out ? { out } : {}) });
+  const state = context.state(storage);
+  if (!state) throw new CutoverError('internal', 'No state store for the safety backup.');
+  context.note(`Backing up ${target.name} before overwriting it …`);
+  const backup = await runBackup({ target, storage, secret, state, restart: true });
+  const verified = await verifyBackup({ id: backup.id, dir: backup.path, system: backup.system, row: state.backups.get(backup.id) }, { secret, deep: false, state });
+  if (!verified.ok) {
+    throw new CutoverError('write.failed', `The safety backup ${backup.id} of ${target.name} did not verify; nothing was restored.`, { details: verified.problems });
+  }
+  state.backups.addReference(backup.id, 'pre-restore', target.name);
+  return backup.id;
+}
+
+function renderRestore(id: string, target: string, report: Awaited<ReturnType<typeof runRestore>>, safety: string | undefined): string {
+  const header = report.dryRun
+    ? `Dry run: restoring ${id} into ${target} would:`
+    : report.plan.inSync
+      ? `${target} already matches backup ${id}; nothing was written.`
+      : `Restored ${id} into ${target} in ${duration(report.seconds)}: ${count(report.written.created)} created, ${count(report.written.updated)} updated, ${count(report.written.linked)} references linked, ${count(report.written.pruned)} pruned.`;
+  const rows = report.plan.objects.map((object) => [
+    object.object,
+    object.createObject ? 'new object' : '',
+    `${count(object.create)} create`,
+    `${count(object.update)} update`,
+    `${count(object.prune)} delete`,
+    `${count(object.unchanged)} unchanged`,
+    object.extra > object.prune ? `(${count(object.extra - object.prune)} created since the backup kept; --prune deletes them)` : '',
+  ]);
+  return [
+    header,
+    table(rows, { indent: 2 }),
+    ...(safety ? [`Safety backup of ${target} taken first: ${safety}`] : []),
+    ...report.failures.slice(0, 20).map((failure) => `  failed: ${failure.object} ${failure.id} (${failure.step}): ${failure.message}`),
+    ...(report.failures.length > 20 ? [`  … and ${report.failures.length - 20} more (all of them with --json)`] : []),
+    ...(report.dryRun ? ['Run without --dry-run to apply.'] : []),
+  ].join('\n');
+}
