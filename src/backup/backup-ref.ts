@@ -35,7 +35,7 @@ export function resolveBackup(ref: string, options: { state: StateStore | undefi
       if (!source) throw new CutoverError('usage', '"latest" means the newest backup of the plan\'s source, but there is no plan with a source.', { hints: ['name the system: latest:<system>'] });
       system = source;
     }
-    const row = state?.backups.latest(system);
+    const row = latestBackup(state, system);
     if (!row) {
       throw new CutoverError('usage', `There is no complete backup of ${system}.`, { hints: [`make one with \`cutover backup ${system}\``] });
     }
@@ -57,4 +57,14 @@ export function resolveBackup(ref: string, options: { state: StateStore | undefi
   throw new CutoverError('usage', `No backup "${ref}".`, {
     hints: [known.length > 0 ? `recent backups: ${known.join(', ')} (all: \`cutover backups\`)` : 'make one with `cutover backup <system>`', 'a backup is named by its id, its folder, latest or latest:<system>'],
   });
+}
+
+/** Why a backup was taken automatically: a restore's safety copy of its target is not what `latest` means. */
+export const SAFETY_REFERENCE = 'pre-restore';
+
+/** The newest complete backup a person took of a system (not a restore's safety copy). */
+export function latestBackup(state: StateStore | undefined, system: string): BackupRow | undefined {
+  return state?.backups
+    .list({ system, status: 'complete' })
+    .find((row) => !state.backups.references(row.id).some((reference) => reference.kind === SAFETY_REFERENCE));
 }

@@ -28,7 +28,11 @@ export function registerBackups(program: Command, context: CliContext): void {
             row.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
             count(row.records),
             bytes(row.bytes),
-            row.status === 'complete' ? 'complete' : row.status === 'in_progress' ? 'INCOMPLETE' : `failed${row.error ? `: ${row.error}` : ''}`,
+            row.status === 'complete'
+              ? `complete${row.references.some((r) => r.kind === 'pre-restore') ? ' (safety copy before a restore)' : ''}`
+              : row.status === 'in_progress'
+                ? 'INCOMPLETE'
+                : `failed${row.error ? `: ${row.error}` : ''}`,
             row.lastVerification ? `${row.lastVerification.ok ? 'ok' : 'FAILED'} (${row.lastVerification.mode}, ${row.lastVerification.at.slice(0, 16).replace('T', ' ')})` : 'never',
           ]),
         ]);

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { backupSecret, backupStorage } from '../../backup/backup-key.js';
 import { openBackupChain } from '../../backup/backup-chain.js';
-import { resolveBackup } from '../../backup/backup-ref.js';
+import { resolveBackup, SAFETY_REFERENCE } from '../../backup/backup-ref.js';
 import { runRestore, type RestorePlan } from '../../backup/restore.js';
 import { runBackup } from '../../backup/run-backup.js';
 import { verifyBackup } from '../../backup/verify-backup.js';
@@ -97,7 +97,7 @@ async function safetyBackup(context: CliContext, plan: RestorePlan, target: Syst
   if (!verified.ok) {
     throw new CutoverError('write.failed', `The safety backup ${backup.id} of ${target.name} did not verify; nothing was restored.`, { details: verified.problems });
   }
-  state.backups.addReference(backup.id, 'pre-restore', target.name);
+  state.backups.addReference(backup.id, SAFETY_REFERENCE, target.name);
   return backup.id;
 }
 
