@@ -5,7 +5,8 @@
  *
  *   BENCH_RECORDS=1000000 BENCH_SHAPES=legacy,salesforce,suitecrm npm run bench
  *
- * Defaults: 1,000,000 records of the legacy shape.
+ * Defaults: 1,000,000 records of the legacy shape; then backup, verify,
+ * restore and diff of the same number of records (BENCH_SKIP_BACKUP=1 skips them).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,12 +27,26 @@ for (const shape of shapes) {
   results.push({ benchmark: 'generate', ...JSON.parse(output) });
 }
 
+if (process.env.BENCH_SKIP_BACKUP !== '1') {
+  process.stderr.write(`backup, verify, restore and diff of ${records} records\n`);
+  const output = execFileSync(process.execPath, [path.join(here, 'backup.mjs'), '--records', records], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  results.push(JSON.parse(output));
+}
+
 const stamp = new Date().toISOString();
 mkdirSync(path.join(here, 'results'), { recursive: true });
 const file = path.join(here, 'results', `${stamp.replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, `${JSON.stringify({ measuredAt: stamp, results }, null, 2)}\n`);
 
 for (const r of results) {
+  if (r.benchmark === 'backup') {
+    for (const step of r.steps) {
+      console.log(
+        `${step.step.padEnd(13)} ${step.seconds.toFixed(2).padStart(8)} s ${String(step.recordsPerSecond).padStart(9)} records/s  peak RSS ${String(step.peakRssMb).padStart(4)} MB${step.ratioToFloor === null ? '' : `  ${step.ratioToFloor}× the floor`}`,
+      );
+    }
+    continue;
+  }
   console.log(
     `generate ${r.shape}: ${r.records.toLocaleString('en-US')} records (${r.rows.toLocaleString('en-US')} rows) in ${r.generateSeconds} s, ` +
       `${r.rowsPerSecond.toLocaleString('en-US')} rows/s, peak RSS ${r.peakRssMb} MB, database ${r.databaseMb} MB ` +
