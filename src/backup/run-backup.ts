@@ -17,6 +17,9 @@ import { configurationDocument } from '../report/configuration-document.js';
 import type { BackupRow, StateStore } from '../state/index.js';
 import { BLOBS, chainRecords, openBackupChain, type BackupExtra } from './backup-chain.js';
 
+/** Records per read and per chunk: small enough that memory stays flat, large enough to compress well. */
+const BACKUP_BATCH = 1000;
+
 /** How far before the base backup's start an incremental backup looks, for clocks that disagree. */
 const SINCE_MARGIN_MS = 5 * 60 * 1000;
 
@@ -205,6 +208,7 @@ async function backupObject(
   let records = progress.records;
   const read = connector.read(object.name, {
     after: progress.lastId,
+    batchSize: BACKUP_BATCH,
     ...(options.since ? { since: options.since } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -35,6 +35,17 @@ export function decodeRow(context: SqlContext, object: ObjectDescription, fields
   return { id: id === null || id === undefined ? '' : String(id), values, deleted: isDeleted(object, values) };
 }
 
+/** Turns a row given as an array (in the order of `fields`) into a record. */
+export function decodeArray(context: SqlContext, object: ObjectDescription, fields: FieldDescription[], row: unknown[]): CrmRecord {
+  const values: CrmRecord['values'] = {};
+  for (let i = 0; i < fields.length; i += 1) {
+    const field = fields[i] as FieldDescription;
+    values[field.name] = context.dialect.decode(row[i], field);
+  }
+  const id = values[object.idField];
+  return { id: id === null || id === undefined ? '' : String(id), values, deleted: isDeleted(object, values) };
+}
+
 function isDeleted(object: ObjectDescription, values: CrmRecord['values']): boolean {
   const rule = object.softDelete;
   if (!rule) return false;
@@ -101,14 +112,16 @@ export async function* readObject(
     const where = [after === null ? '' : `${key} > ${dialect.placeholder(1)}`, filter.sql].filter(Boolean).join(' AND ');
     const params = [...(after === null ? [] : [bindId(context, object, after)]), ...filter.params];
     const sql = `SELECT ${columns} FROM ${table}${where ? ` WHERE ${where}` : ''} ORDER BY ${key} LIMIT ${batchSize}`;
-    let rows: Row[];
+    let records: CrmRecord[];
     try {
-      rows = await driver.query(sql, params);
+      records = driver.queryArrays
+        ? (await driver.queryArrays(sql, params)).map((row) => decodeArray(context, object, fields, row))
+        : (await driver.query(sql, params)).map((row) => decodeRow(context, object, fields, row));
     } catch (error) {
       throw context.dialect.wrapError(error, `reading ${object.name} from ${context.displayName}${after === null ? '' : ` after id ${after}`}`);
     }
+    const rows = records;
     if (rows.length === 0) return;
-    const records = rows.map((row) => decodeRow(context, object, fields, row));
     after = (records[records.length - 1] as CrmRecord).id;
     yield { object: object.name, records, cursor: after };
     if (rows.length < batchSize) return;

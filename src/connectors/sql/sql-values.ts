@@ -6,6 +6,9 @@
 import type { FieldDescription } from '../contract.js';
 import { canonicalDate, canonicalDatetime, canonicalDecimal, canonicalInteger, canonicalJson, type Value } from '../../core/values.js';
 
+const CANONICAL_DATETIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const CANONICAL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
 /** A raw driver value as the canonical value for the field's type. */
 export function decodeValue(raw: unknown, field: FieldDescription): Value {
   if (raw === null || raw === undefined) return null;
@@ -26,8 +29,11 @@ export function decodeValue(raw: unknown, field: FieldDescription): Value {
       if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw) !== 0;
       return ['1', 'true', 't', 'yes', 'y'].includes(String(raw).toLowerCase());
     case 'date':
+      if (typeof raw === 'string' && CANONICAL_DATE.test(raw)) return raw;
       return canonicalDate(raw instanceof Date ? raw : String(raw));
     case 'datetime':
+      // What cutover wrote is already canonical; parsing it again is most of the cost of reading a row.
+      if (typeof raw === 'string' && CANONICAL_DATETIME.test(raw)) return raw;
       if (typeof raw === 'number' || typeof raw === 'bigint') {
         // Epoch numbers: seconds when small, milliseconds otherwise.
         const n = Number(raw);
@@ -81,10 +87,10 @@ export function normalizeForField(value: Value, field: FieldDescription): Value 
       throw new RangeError(`expected true or false, got "${String(value)}"`);
     case 'date':
       if (typeof value !== 'string') throw new RangeError(`expected a date (YYYY-MM-DD), got ${typeof value}`);
-      return canonicalDate(value);
+      return CANONICAL_DATE.test(value) ? value : canonicalDate(value);
     case 'datetime':
       if (typeof value !== 'string' && typeof value !== 'number') throw new RangeError(`expected a date-time, got ${typeof value}`);
-      return canonicalDatetime(value);
+      return typeof value === 'string' && CANONICAL_DATETIME.test(value) ? value : canonicalDatetime(value);
     case 'time':
       if (typeof value !== 'string' || !/^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) throw new RangeError(`expected a time (HH:MM:SS), got "${String(value)}"`);
       return value.length === 5 ? `${value}:00` : value;

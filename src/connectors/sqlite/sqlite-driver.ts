@@ -32,6 +32,12 @@ export class SqliteDriver implements SqlDriver {
     return statement.reader ? (statement.all(...params) as Row[]) : (statement.run(...params), []);
   }
 
+  async queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+    // A separate cache entry: raw mode sticks to a prepared statement.
+    const statement = this.statement(`/* rows as arrays */ ${sql}`);
+    return statement.raw(true).all(...params) as unknown[][];
+  }
+
   async run(sql: string, params: readonly unknown[] = []): Promise<{ changes: number; insertId?: number | string }> {
     const statement = this.statement(sql);
     if (statement.reader) {
