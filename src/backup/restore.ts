@@ -120,7 +120,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
   const order = restorable.map((object) => object.name);
   const liveObjects = new Map(live.objects.map((object) => [object.name, object]));
   const deferredFields = deferrable(schema, order);
-  const pending: Array<{ object: ObjectDescription; id: string; values: Record<string, Value> }> = [];
+  const pending: Pending[] = [];
   const prunes: Array<{ object: string; ids: string[] }> = [];
 
   // Records created since the backup go first (children before parents), so that unique values they hold are free again.
@@ -143,8 +143,8 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
     let creates: CrmRecord[] = [];
     let updates: CrmRecord[] = [];
     const flush = async (): Promise<void> => {
-      if (creates.length > 0) await createRecords({ schema }, connector, object, creates, deferred, pending, report);
-      if (updates.length > 0) await updateRecords({ schema }, connector, object, updates, deferred, pending, report);
+      if (creates.length > 0) await writeBatch('create', { schema }, connector, object, creates, deferred, pending, report);
+      if (updates.length > 0) await writeBatch('update', { schema }, connector, object, updates, deferred, pending, report);
       creates = [];
       updates = [];
       options.onProgress?.({ object: name, step: 'write', done: report.written.created + report.written.updated });
@@ -272,58 +272,52 @@ function split(record: CrmRecord, deferred: string[], object: ObjectDescription)
   return { now, later };
 }
 
-async function createRecords(
-  context: { schema: SystemDescription },
-  connector: Connector,
-  object: ObjectDescription,
-  records: CrmRecord[],
-  deferred: string[],
-  pending: Array<{ object: ObjectDescription; id: string; values: Record<string, Value> }>,
-  report: RestoreReport,
-): Promise<void> {
-  const parts = records.map((record) => split(record, deferred, object));
-  const keepIds = connector.capabilities.acceptsIds;
-  const results = await connector.write(
-    object.name,
-    'insert',
-    records.map((record, i) => {
-      const values = relink(context.schema, object.name, parts[i]!.now, report.idMap);
-      return keepIds ? { id: record.id, values: { ...values, [object.idField]: record.values[object.idField] ?? record.id } } : { values };
-    }),
-  );
-  results.forEach((result, i) => {
-    const record = records[i] as CrmRecord;
-    if (!result.ok) {
-      report.failures.push({ object: object.name, id: record.id, step: 'create', code: result.error.code, message: result.error.message });
-      return;
-    }
-    report.written.created += 1;
-    if (result.id !== record.id) (report.idMap[object.name] ??= {})[record.id] = result.id;
-    const later = parts[i]!.later;
-    if (later) pending.push({ object, id: result.id, values: withStamp(object, record, later) });
-  });
+/** A record still to get its deferred references, in the second pass. */
+interface Pending {
+  object: ObjectDescription;
+  id: string;
+  values: Record<string, Value>;
 }
 
-async function updateRecords(
+/**
+ * Creates or updates one batch of an object, with deferred references left
+ * for the second pass and references re-linked to ids the target assigned.
+ */
+async function writeBatch(
+  step: 'create' | 'update',
   context: { schema: SystemDescription },
   connector: Connector,
   object: ObjectDescription,
   records: CrmRecord[],
   deferred: string[],
-  pending: Array<{ object: ObjectDescription; id: string; values: Record<string, Value> }>,
+  pending: Pending[],
   report: RestoreReport,
 ): Promise<void> {
   const parts = records.map((record) => split(record, deferred, object));
-  const results = await stampedUpdate(connector, object, records.map((record, i) => ({ id: record.id, values: relink(context.schema, object.name, parts[i]!.now, report.idMap) })));
+  const values = (i: number): Record<string, Value> => relink(context.schema, object.name, parts[i]!.now, report.idMap);
+  const keepIds = connector.capabilities.acceptsIds;
+  const results =
+    step === 'create'
+      ? await connector.write(
+          object.name,
+          'insert',
+          records.map((record, i) => (keepIds ? { id: record.id, values: { ...values(i), [object.idField]: record.values[object.idField] ?? record.id } } : { values: values(i) })),
+        )
+      : await stampedUpdate(connector, object, records.map((record, i) => ({ id: record.id, values: values(i) })));
   results.forEach((result, i) => {
     const record = records[i] as CrmRecord;
     if (!result.ok) {
-      report.failures.push({ object: object.name, id: record.id, step: 'update', code: result.error.code, message: result.error.message });
+      report.failures.push({ object: object.name, id: record.id, step, code: result.error.code, message: result.error.message });
       return;
     }
-    report.written.updated += 1;
+    if (step === 'create') {
+      report.written.created += 1;
+      if (result.id !== record.id) (report.idMap[object.name] ??= {})[record.id] = result.id;
+    } else {
+      report.written.updated += 1;
+    }
     const later = parts[i]!.later;
-    if (later) pending.push({ object, id: record.id, values: withStamp(object, record, later) });
+    if (later) pending.push({ object, id: result.id, values: withStamp(object, record, later) });
   });
 }
 
