@@ -48,9 +48,10 @@ Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/
     await program.parseAsync(argv, { from: 'user' });
     return context.exitCode;
   } catch (error) {
-    if (WRITING_COMMANDS.has(argv.find((arg) => !arg.startsWith('-')) ?? '')) {
+    const command = writingCommand(argv);
+    if (command) {
       try {
-        context.audit(argv.find((arg) => !arg.startsWith('-')) ?? '', 'failed', error instanceof Error ? error.message : String(error));
+        context.audit(command, 'failed', error instanceof Error ? error.message : String(error));
       } catch {
         // The audit log is best effort when the command itself failed (the state store may be what failed).
       }
@@ -63,5 +64,10 @@ Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/
   }
 }
 
-/** Commands whose failures are audited too (their successes audit themselves, with a summary). */
-const WRITING_COMMANDS = new Set(['backup', 'restore', 'backups']);
+/** The command of a run that writes, whose failure is audited too (successes audit themselves, with a summary). */
+function writingCommand(argv: string[]): string | undefined {
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  if (words[0] === 'backups') return words[1] === 'prune' && !argv.includes('--dry-run') ? 'backups prune' : undefined;
+  if (words[0] === 'restore') return argv.includes('--dry-run') ? undefined : 'restore';
+  return words[0] === 'backup' || words[0] === 'generate' ? words[0] : undefined;
+}
