@@ -75,20 +75,16 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
   const restorable = schema.objects.filter((object) => !object.unsupported);
   const existing = new Set((await connector.describe()).objects.map((object) => object.name));
   const missing = restorable.filter((object) => !existing.has(object.name));
-  if (missing.length > 0 && !options.dryRun) {
-    if (!connector.capabilities.canCreateObjects) {
-      throw new CutoverError('schema.object_missing', `The target lacks ${missing.map((o) => o.name).join(', ')} and its connector cannot create objects.`);
-    }
-    await connector.createObjects(definitionsOf(schema, new Set(missing.map((object) => object.name))));
+  if (missing.length > 0 && !connector.capabilities.canCreateObjects) {
+    throw new CutoverError('schema.object_missing', `The target lacks ${missing.map((o) => o.name).join(', ')} and its connector cannot create objects.`);
   }
-  const live = await connector.describe();
-  checkFields(schema, live, options.dryRun ? new Set(missing.map((o) => o.name)) : new Set());
+  checkFields(schema, await connector.describe(), new Set(missing.map((o) => o.name)));
 
   const plan: RestorePlan = { backup: chain.top.manifest.id, objects: [], inSync: true };
   for (const object of restorable) {
     throwIfAborted(options.signal, 'the restore plan');
     const creating = missing.some((m) => m.name === object.name);
-    const liveHashes = creating && options.dryRun ? new Map<string, Buffer>() : await liveHashesOf(connector, object, options.signal);
+    const liveHashes = creating ? new Map<string, Buffer>() : await liveHashesOf(connector, object, options.signal);
     const entry: ObjectRestorePlan = { object: object.name, createObject: creating, create: 0, update: 0, extra: 0, prune: 0, unchanged: 0 };
     const seen = new Set<string>();
     const stored = chain.readers.length === 1 ? chain.top.object(object.name) : undefined;
@@ -117,6 +113,9 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
   if (options.dryRun || plan.inSync) return finish(report, started);
 
   await options.beforeWrite?.(plan);
+  // Objects are created only now, after the plan, so that a plan that fails leaves an empty target empty.
+  if (missing.length > 0) await connector.createObjects(definitionsOf(schema, new Set(missing.map((object) => object.name))));
+  const live = await connector.describe();
   const order = restorable.map((object) => object.name);
   const liveObjects = new Map(live.objects.map((object) => [object.name, object]));
   const deferredFields = deferrable(schema, order);

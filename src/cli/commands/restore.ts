@@ -41,6 +41,16 @@ export function registerRestore(program: Command, context: CliContext): void {
       const secret = backupSecret({ plan, cwd: context.io.cwd, env: context.io.env, ...(options.keyFile ? { keyFile: options.keyFile } : {}) });
       const target = resolveSystem(options.to, { plan, cwd: context.io.cwd, env: context.io.env });
       if (!options.dryRun) await confirmProduction(context, target, options.yes ?? false);
+      if (!options.dryRun) {
+        // A restore writes from the backup; every chunk is authenticated first, so a damaged backup writes nothing.
+        const verified = await verifyBackup(handle, { secret, deep: false, ...(state ? { state } : {}) });
+        if (!verified.ok) {
+          throw new CutoverError('archive.corrupt', `The backup ${handle.id} did not verify; nothing was restored.`, {
+            details: verified.problems,
+            hints: ['restore from another backup (`cutover backups` lists them with their verification)'],
+          });
+        }
+      }
       const chain = await openBackupChain(handle.dir, secret, state);
       const connector = await openSystem(target, { create: target.kind === 'sqlite' && !target.inPlan ? true : target.environment === 'sandbox' });
       let safety: string | undefined;
