@@ -11,8 +11,7 @@
  */
 import type { CrmRecord } from '../connectors/contract.js';
 import { CutoverError } from '../core/errors.js';
-import { canonicalRecordText, jsonValue } from '../core/record-hash.js';
-import type { Value } from '../core/values.js';
+import { canonicalRecordText, jsonString as quote, jsonValueText as valueText } from '../core/record-hash.js';
 
 /** A number JSON cannot carry (JSON.stringify writes it as null): row index, field, `NaN` / `Infinity` / `-Infinity`. */
 export type NonFinite = [row: number, field: string, value: string];
@@ -21,21 +20,6 @@ export type NonFinite = [row: number, field: string, value: string];
 export interface CanonicalPage {
   lines: string[];
   nonFinite: NonFinite[];
-}
-
-/** Characters JSON.stringify escapes: quote, backslash, controls, and (lone) surrogates. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-function quote(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
-}
-
-function valueText(value: Value | undefined): string {
-  if (typeof value === 'string') return quote(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return JSON.stringify(jsonValue(value)) ?? 'null';
 }
 
 function sameKeys(a: string[], b: string[] | undefined): boolean {

@@ -18,14 +18,35 @@ export function jsonValue(value: Value): unknown {
   return value instanceof Uint8Array ? { $b: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') } : value;
 }
 
+/** Characters JSON.stringify escapes in a string: quote, backslash, controls, and (lone) surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON; strings with nothing to escape skip JSON.stringify, the cost of hashing on Node 20. */
+export function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** A value as the JSON text JSON.stringify would give its {@link jsonValue}. */
+export function jsonValueText(value: Value | undefined): string {
+  if (typeof value === 'string') return jsonString(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(jsonValue(value)) ?? 'null';
+}
+
 /**
  * The canonical text of a record: `[id, deleted, [[field, value], …]]` with
- * fields sorted by name (code-unit order), as JSON.
+ * fields sorted by name (code-unit order), exactly as JSON.stringify writes it.
  */
 export function canonicalRecordText(record: HashableRecord): string {
   const names = Object.keys(record.values).sort();
-  const pairs = names.map((name) => [name, jsonValue(record.values[name] ?? null)]);
-  return JSON.stringify([record.id, record.deleted, pairs]);
+  let text = `[${jsonString(record.id)},${record.deleted ? 'true' : 'false'},[`;
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i] as string;
+    text += `${i === 0 ? '' : ','}[${jsonString(name)},${jsonValueText(record.values[name])}]`;
+  }
+  return `${text}]]`;
 }
 
 /** SHA-256 of the canonical text: 32 bytes. */

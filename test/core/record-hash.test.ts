@@ -29,3 +29,30 @@ describe('record hash', () => {
     expect(forward.count).toBe(50);
   });
 });
+
+describe('canonical record text', () => {
+  it('is exactly what JSON.stringify writes, for any values', async () => {
+    const { default: fc } = await import('fast-check');
+    const value = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: 'grapheme' }),
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.uint8Array({ maxLength: 16 }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.boolean(), fc.dictionary(fc.string({ unit: 'binary', maxLength: 12 }), value), (id, deleted, values) => {
+        const pairs = Object.keys(values)
+          .sort()
+          .map((name) => {
+            const v = values[name];
+            return [name, v instanceof Uint8Array ? { $b: Buffer.from(v).toString('base64') } : (v ?? null)];
+          });
+        expect(canonicalRecordText({ id, deleted, values })).toBe(JSON.stringify([id, deleted, pairs]));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
