@@ -81,6 +81,8 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
   checkFields(schema, await connector.describe(), new Set(missing.map((o) => o.name)));
 
   const plan: RestorePlan = { backup: chain.top.manifest.id, objects: [], inSync: true };
+  /** Ids of records created since the backup, per object, as the plan found them (kept only for prune). */
+  const extras = new Map<string, string[]>();
   for (const object of restorable) {
     throwIfAborted(options.signal, 'the restore plan');
     const creating = missing.some((m) => m.name === object.name);
@@ -104,8 +106,10 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
         else entry.update += 1;
       }
     }
-    for (const id of liveHashes.keys()) if (!seen.has(id)) entry.extra += 1;
+    const extra = [...liveHashes.keys()].filter((id) => !seen.has(id));
+    entry.extra = extra.length;
     entry.prune = options.prune ? entry.extra : 0;
+    if (options.prune && extra.length > 0) extras.set(object.name, extra);
     if (entry.create + entry.update + entry.prune > 0 || creating) plan.inSync = false;
     plan.objects.push(entry);
   }
@@ -123,17 +127,11 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
   const prunes: Array<{ object: string; ids: string[] }> = [];
 
   // Records created since the backup go first (children before parents), so that unique values they hold are free again.
-  if (options.prune) {
-    for (const name of [...order].reverse()) {
-      const object = liveObjects.get(name) as ObjectDescription;
-      const backupIds = new Set<string>();
-      for await (const batch of chainRecords(chain, name)) for (const record of batch) backupIds.add(record.id);
-      const extra: string[] = [];
-      for await (const batch of connector.read(name, { fields: [] })) for (const record of batch.records) if (!backupIds.has(record.id)) extra.push(record.id);
-      if (extra.length > 0) prunes.push({ object: object.name, ids: extra });
-    }
-    for (const prune of prunes) prune.ids = await pruneRecords(connector, prune.object, prune.ids, report, false);
+  for (const name of [...order].reverse()) {
+    const ids = extras.get(name);
+    if (ids) prunes.push({ object: name, ids });
   }
+  for (const prune of prunes) prune.ids = await pruneRecords(connector, prune.object, prune.ids, report, false);
 
   for (const name of order) {
     const object = liveObjects.get(name) as ObjectDescription;

@@ -15,7 +15,7 @@ import { redactUrl } from '../plan/secrets.js';
 import type { SystemTarget } from '../plan/systems.js';
 import { configurationDocument } from '../report/configuration-document.js';
 import type { BackupRow, StateStore } from '../state/index.js';
-import { BLOBS, chainRecords, openBackupChain, type BackupExtra } from './backup-chain.js';
+import { BLOBS, chainRecords, openBackupChain, type BackupChain, type BackupExtra } from './backup-chain.js';
 
 /** Records per read and per chunk: small enough that memory stays flat, large enough to compress well. */
 const BACKUP_BATCH = 1000;
@@ -123,6 +123,8 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
     }
 
     const since = writer.meta.since ? new Date(writer.meta.since) : undefined;
+    // The base backup as a whole, opened once: every object's deletions are found against it.
+    const baseChain = since !== undefined && base ? await openBackupChain(base.path, options.secret, state) : undefined;
     const fullObjects: string[] = [];
     const counts: Record<string, number> = {};
     for (const object of description.objects) {
@@ -131,7 +133,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
       const incrementally = since !== undefined && object.modifiedAtField !== undefined;
       if (since !== undefined && !incrementally) fullObjects.push(object.name);
       await backupObject(connector, writer, object, { ...options, since: incrementally ? since : undefined });
-      if (incrementally && base) await recordDeletions(connector, writer, object, base, options);
+      if (incrementally && baseChain) await recordDeletions(connector, writer, object, baseChain, options);
     }
 
     const schema: SystemDescription = { ...description, objects: description.objects.map((object) => withoutCount(object)) };
@@ -221,14 +223,13 @@ async function backupObject(
 }
 
 /** Ids the base backup (as a whole) had that the system no longer has: deleted since. */
-async function recordDeletions(connector: Connector, writer: ArchiveWriter, object: ObjectDescription, base: BackupRow, options: BackupOptions): Promise<void> {
+async function recordDeletions(connector: Connector, writer: ArchiveWriter, object: ObjectDescription, chain: BackupChain, options: BackupOptions): Promise<void> {
   const live = new Set<string>();
   for await (const batch of connector.read(object.name, { fields: [], ...(options.signal ? { signal: options.signal } : {}) })) {
     for (const record of batch.records) live.add(record.id);
   }
-  const chain = await openBackupChain(base.path, options.secret, options.state);
   const deleted: string[] = [];
-  if (chain.top.object(object.name) || chain.readers.some((reader) => reader.object(object.name))) {
+  if (chain.readers.some((reader) => reader.object(object.name))) {
     for await (const batch of chainRecords(chain, object.name, options.signal ? { signal: options.signal } : {})) {
       for (const record of batch) if (!live.has(record.id)) deleted.push(record.id);
     }

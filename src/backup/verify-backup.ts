@@ -12,7 +12,7 @@ import { openSqlite } from '../connectors/sqlite/sqlite-connector.js';
 import { isCutoverError } from '../core/errors.js';
 import { connectorSource, diffSources, type DiffReport } from '../diff/index.js';
 import type { StateStore, VerificationRow } from '../state/index.js';
-import { backupSource, openBackupChain, type BackupExtra } from './backup-chain.js';
+import { backupSource, openBackupChain, type BackupChain, type BackupExtra } from './backup-chain.js';
 import type { BackupHandle } from './backup-ref.js';
 import { runRestore } from './restore.js';
 
@@ -39,8 +39,9 @@ export async function verifyBackup(handle: BackupHandle, options: { secret: stri
   const started = performance.now();
   const result: VerifyResult = { id: handle.id, path: handle.dir, mode: options.deep ? 'deep' : 'quick', ok: true, problems: [], chunks: 0, records: 0, bytes: 0, seconds: 0 };
   const dirs = [handle.dir];
+  let chain: BackupChain | undefined;
   try {
-    const chain = await openBackupChain(handle.dir, options.secret, options.state);
+    chain = await openBackupChain(handle.dir, options.secret, options.state);
     dirs.splice(0, dirs.length, ...chain.readers.map((reader) => reader.dir));
   } catch (error) {
     // The quick check below reports what is wrong with the top archive itself.
@@ -56,7 +57,7 @@ export async function verifyBackup(handle: BackupHandle, options: { secret: stri
     result.records += report.records;
     result.bytes += report.bytes;
   }
-  if (options.deep && result.problems.length === 0) await deepCheck(handle, options, result);
+  if (options.deep && chain && result.problems.length === 0) await deepCheck(handle, chain, options, result);
   result.ok = result.problems.length === 0;
   result.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
   if (options.state && handle.row) {
@@ -72,9 +73,8 @@ export async function verifyBackup(handle: BackupHandle, options: { secret: stri
   return result;
 }
 
-async function deepCheck(handle: BackupHandle, options: { secret: string; state?: StateStore; signal?: AbortSignal }, result: VerifyResult): Promise<void> {
+async function deepCheck(handle: BackupHandle, chain: BackupChain, options: { signal?: AbortSignal }, result: VerifyResult): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cutover-verify-'));
-  const chain = await openBackupChain(handle.dir, options.secret, options.state);
   const profileName = ((chain.top.manifest.extra as Partial<BackupExtra>).profile ?? 'generic') as string;
   const profile = resolveProfile((['generic', 'suitecrm', 'salesforce'].includes(profileName) ? profileName : 'generic') as BuiltInProfileName);
   const sandbox = openSqlite({ file: path.join(dir, 'sandbox.db'), readonly: false }, profile, { create: true, displayName: 'verify sandbox' });

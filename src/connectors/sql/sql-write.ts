@@ -64,7 +64,7 @@ async function writeSlice(
 
   return context.driver
     .transaction(async (tx) => {
-      let toInsert: Prepared[] = [];
+      const toInsert: Prepared[] = [];
       const units: Unit[] = [];
       let existing = new Map<string, string>();
       if (operation === 'upsert') existing = await findExisting(context, tx, object, records, options.matchField ?? object.idField);
@@ -98,7 +98,6 @@ async function writeSlice(
       });
       units.push(...insertUnits(context, object, toInsert));
       const explicitIds = idField.autoAssigned ? toInsert.map((prepared) => prepared.index) : [];
-      toInsert = [];
       await runUnits(context, tx, units, results);
       if (context.dialect.afterExplicitIds && explicitIds.some((index) => results[index]?.ok)) await context.dialect.afterExplicitIds(tx, object);
       return results;
