@@ -328,4 +328,47 @@ export interface Connector {
   /** Creates objects from definitions. Needs `canCreateObjects`. */
   createObjects(definitions: ObjectDefinition[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional: checksums of key ranges computed by the system itself, so that
+   * diff can prove two systems equal without fetching their records (the
+   * data-diff method). Absent where the system cannot compute them.
+   */
+  readonly rangeChecksums?: RangeChecksums;
+}
+
+/**
+ * A range of records by id, in the system's own key order: from `from`
+ * (included) up to `to` (excluded); an absent bound is open.
+ */
+export interface KeyRange {
+  from?: string;
+  to?: string;
+}
+
+/**
+ * In-system checksums of key ranges (see {@link Connector.rangeChecksums}).
+ * Checksums and row hashes are comparable only between two systems that
+ * report the same {@link checksumKind} for the object and fields: equal
+ * records then give equal row hashes, and equal sets of records in a range
+ * give equal checksums (in any order). Soft-deleted records are included.
+ */
+export interface RangeChecksums {
+  /**
+   * What the checksums of these fields depend on (the database, the key's
+   * and fields' native types). Two systems with different kinds compare
+   * record by record instead.
+   */
+  checksumKind(object: string, fields: string[]): Promise<string>;
+  /** Number of records in the range and an order-independent checksum over their row hashes. */
+  rangeChecksum(object: string, fields: string[], range: KeyRange): Promise<{ count: number; checksum: string }>;
+  /**
+   * Ids that cut the range into about `parts` ranges of equal size, in key
+   * order, each inside the range. `count` is the range's record count when
+   * the caller knows it; none when the range holds fewer than `minRecords`.
+   */
+  splitPoints(object: string, range: KeyRange, options: { parts: number; count?: number; minRecords?: number }): Promise<string[]>;
+  /** Every record's id and row hash in the range, in batches, in key order. */
+  rowHashes(object: string, fields: string[], range: KeyRange, options?: { signal?: AbortSignal }): AsyncIterable<Array<[id: string, hash: string]>>;
+  /** The records with these ids (those that exist), soft-deleted ones flagged, in any order. */
+  readIds(object: string, ids: string[]): Promise<CrmRecord[]>;
 }

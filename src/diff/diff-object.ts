@@ -1,13 +1,12 @@
 /**
- * The comparison of one object, in up to three passes over each side:
+ * The comparison of one object. Between two systems that compute checksums
+ * of key ranges themselves and of one kind, range-diff.ts (the data-diff
+ * method). Otherwise in up to three passes over each side:
  *
  * 1. digest: each side's set digest and count over the common fields, read
  *    once and kept nowhere (or taken from the side's own digest). Equal
  *    digests and counts mean equal records: done.
- * 2. compare: each side's (id, hash) pairs spilled into partitions by id;
- *    per partition, side a's pairs are held in a map and side b's streamed
- *    against it, which classifies every record without assuming the two
- *    sides share an order, in memory bounded by one partition.
+ * 2. compare: each side's (id, hash) pairs classified (classify.ts).
  * 3. changed fields: only for the changed records kept as examples, both
  *    sides' canonical texts are collected (partitioned the same way) and
  *    compared field by field. Each side is read until it gave them all.
@@ -21,12 +20,16 @@
 import type { CrmRecord } from '../connectors/contract.js';
 import { SetDigest } from '../core/record-hash.js';
 import { valuesEqual, type Value } from '../core/values.js';
-import type { DiffProgress, FieldChange, ObjectDiff } from './diff-types.js';
+import { classify, type ObjectDiffContext, type PairFeed } from './classify.js';
+import type { FieldChange, ObjectDiff } from './diff-types.js';
 import { SmallestIds } from './natural-order.js';
 import { objectFields, parseCanonicalText, type ObjectFields } from './object-fields.js';
+import { changesByIds, comparableRanges, hashedFields, rangeDiff } from './range-diff.js';
 import { bothSides, readEach } from './read-sides.js';
 import type { RecordSource, SourceObject } from './record-source.js';
-import { partitionsFor, type Spill, type SpillFolder } from './spill.js';
+import { partitionsFor, type Spill } from './spill.js';
+
+export type { ObjectDiffContext } from './classify.js';
 
 /** (id, hash) pairs per partition in the compare pass, by default: a map of this many ids is a few MB. */
 export const COMPARE_PARTITION_RECORDS = 50_000;
@@ -38,18 +41,6 @@ export const COMPARE_PARTITION_RECORDS = 50_000;
 const FIELDS_PARTITION_RATIO = 5;
 /** The field name reported when only the soft-deleted flag of a record differs. */
 export const DELETED_FLAG = '(deleted)';
-
-/** What one object's comparison needs. */
-export interface ObjectDiffContext {
-  a: RecordSource;
-  b: RecordSource;
-  limit: number;
-  /** Records per partition of the compare pass. */
-  partitionRecords: number;
-  signal: AbortSignal | undefined;
-  spills: SpillFolder;
-  onObject: ((event: DiffProgress) => void) | undefined;
-}
 
 /** An object's comparison and the records counted on each side. */
 export interface ObjectDiffResult {
@@ -63,6 +54,15 @@ export async function diffObject(context: ObjectDiffContext, name: string, a: So
   const fields = objectFields(a, b);
   const base = { object: name, fieldsOnlyInA: fields.fieldsOnlyInA, fieldsOnlyInB: fields.fieldsOnlyInB };
 
+  const names = hashedFields(fields, a.idField);
+  const sides = await comparableRanges(context, name, names);
+  if (sides) {
+    const found = await rangeDiff(context, name, fields, names, sides);
+    const changes = found.changedIds.length === 0 ? [] : await changesByIds(context, name, fields, sides, found.changedIds, fieldChanges);
+    const { onlyInA, onlyInB, changed, same, onlyInAIds, onlyInBIds } = found;
+    return { diff: { ...base, onlyInA, onlyInB, changed, same, onlyInAIds, onlyInBIds, changes }, records: found.records };
+  }
+
   context.onObject?.({ object: name, phase: 'digest' });
   const [digestA, digestB] = await bothSides(
     context.signal,
@@ -75,7 +75,11 @@ export async function diffObject(context: ObjectDiffContext, name: string, a: So
   }
 
   context.onObject?.({ object: name, phase: 'compare' });
-  const classified = await classify(context, name, fields, Math.max(digestA.count, digestB.count));
+  const hashes =
+    (source: RecordSource): PairFeed =>
+    (signal, add) =>
+      readEach(source, name, signal, (record) => add(record.id, fields.hash(record)));
+  const classified = await classify(context, Math.max(digestA.count, digestB.count), hashes(context.a), hashes(context.b));
   const changedIds = classified.changedIds.sorted();
   const changes = changedIds.length === 0 ? [] : await changedFields(context, name, fields, changedIds);
   const { onlyInA, onlyInB, changed, same } = classified;
@@ -92,66 +96,6 @@ async function sideDigest(source: RecordSource, name: string, fields: ObjectFiel
   const set = new SetDigest();
   await readEach(source, name, signal, (record) => set.add(fields.hash(record)));
   return { digest: set.hex(), count: set.count };
-}
-
-interface Classified {
-  onlyInA: number;
-  onlyInB: number;
-  changed: number;
-  same: number;
-  onlyInAIds: SmallestIds;
-  onlyInBIds: SmallestIds;
-  changedIds: SmallestIds;
-}
-
-async function classify(context: ObjectDiffContext, name: string, fields: ObjectFields, expected: number): Promise<Classified> {
-  const inMemory = expected <= context.partitionRecords;
-  const partitions = inMemory ? 1 : partitionsFor(expected, context.partitionRecords);
-  const spillA = context.spills.create(partitions, inMemory);
-  const spillB = context.spills.create(partitions, inMemory);
-  await bothSides(
-    context.signal,
-    (signal) => readEach(context.a, name, signal, (record) => spillA.add(record.id, fields.hash(record))),
-    (signal) => readEach(context.b, name, signal, (record) => spillB.add(record.id, fields.hash(record))),
-  );
-  spillA.finish();
-  spillB.finish();
-
-  const result: Classified = {
-    onlyInA: 0,
-    onlyInB: 0,
-    changed: 0,
-    same: 0,
-    onlyInAIds: new SmallestIds(context.limit),
-    onlyInBIds: new SmallestIds(context.limit),
-    changedIds: new SmallestIds(context.limit),
-  };
-  for (let partition = 0; partition < partitions; partition += 1) {
-    const hashes = new Map<string, string>();
-    // The 32 hash bytes as a one-byte-per-char string: compact in a map and compared in one step.
-    spillA.forEach(partition, (id, hash) => hashes.set(id, hash.toString('latin1')));
-    spillB.forEach(partition, (id, hash) => {
-      const hashA = hashes.get(id);
-      if (hashA === undefined) {
-        result.onlyInB += 1;
-        result.onlyInBIds.add(id);
-        return;
-      }
-      hashes.delete(id);
-      if (hashA === hash.toString('latin1')) result.same += 1;
-      else {
-        result.changed += 1;
-        result.changedIds.add(id);
-      }
-    });
-    for (const id of hashes.keys()) {
-      result.onlyInA += 1;
-      result.onlyInAIds.add(id);
-    }
-  }
-  spillA.discard();
-  spillB.discard();
-  return result;
 }
 
 async function changedFields(context: ObjectDiffContext, name: string, fields: ObjectFields, ids: string[]): Promise<ObjectDiff['changes']> {

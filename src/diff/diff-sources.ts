@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { CutoverError } from '../core/errors.js';
 import { COMPARE_PARTITION_RECORDS, diffObject } from './diff-object.js';
 import type { DiffOptions, DiffReport, ObjectDiff } from './diff-types.js';
+import { LEAF_RECORDS, SPLIT_PARTS } from './range-diff.js';
 import type { RecordSource, SourceObject } from './record-source.js';
 import { SpillFolder } from './spill.js';
 
@@ -31,13 +32,18 @@ export async function diffSources(a: RecordSource, b: RecordSource, options: Dif
   if (!(Number.isSafeInteger(partitionRecords) && partitionRecords >= 1)) {
     throw new CutoverError('usage', `Records per partition must be a whole number from 1 up; got ${String(partitionRecords)}.`);
   }
+  const parts = options.ranges?.parts ?? SPLIT_PARTS;
+  const leafRecords = options.ranges?.leafRecords ?? LEAF_RECORDS;
+  if (!(Number.isSafeInteger(parts) && parts >= 2 && Number.isSafeInteger(leafRecords) && leafRecords >= 1)) {
+    throw new CutoverError('usage', `Range parts must be a whole number from 2 up and leaf records from 1 up; got ${String(parts)} and ${String(leafRecords)}.`);
+  }
   const [objectsA, objectsB] = await Promise.all([a.objects(), b.objects()]);
   const names = objectNames(objectsA, objectsB, options.objects, a, b);
   const byNameA = new Map(objectsA.map((object) => [object.name, object]));
   const byNameB = new Map(objectsB.map((object) => [object.name, object]));
 
   const spills = new SpillFolder(options.tempDir ?? tmpdir());
-  const context = { a, b, limit, partitionRecords, signal: options.signal, spills, onObject: options.onObject };
+  const context = { a, b, limit, partitionRecords, signal: options.signal, spills, onObject: options.onObject, ranges: { parts, leafRecords } };
   const objects: ObjectDiff[] = [];
   const records = { a: 0, b: 0 };
   try {

@@ -85,4 +85,10 @@ export interface DiffOptions {
   partitionRecords?: number;
   /** Called when a pass over an object starts. */
   onObject?: (event: DiffProgress) => void;
+  /**
+   * The fast path between two SQL databases of one kind (range-diff.ts):
+   * parts a differing key range is cut into (default 16), and the most
+   * records a range may hold to be compared row by row (default 10,000).
+   */
+  ranges?: { parts?: number; leafRecords?: number };
 }

@@ -3,7 +3,7 @@
  * (through its connector) or a backup (through its reader). The CLI and the
  * backup code adapt theirs; {@link connectorSource} adapts a connector.
  */
-import type { Connector, CrmRecord } from '../connectors/contract.js';
+import type { Connector, CrmRecord, RangeChecksums } from '../connectors/contract.js';
 
 /** One object of a {@link RecordSource}: its name, id field and field names. */
 export interface SourceObject {
@@ -31,6 +31,12 @@ export interface RecordSource {
    * `undefined` when not known for this object.
    */
   digest?(object: string): Promise<{ digest: string; count: number } | undefined>;
+  /**
+   * Optional: checksums of key ranges computed where the records live (a SQL
+   * database). Two sources with comparable ones are compared by the
+   * data-diff method (range-diff.ts), which skips reading equal ranges.
+   */
+  readonly ranges?: RangeChecksums;
 }
 
 /** Options of {@link connectorSource}. */
@@ -54,10 +60,11 @@ export const DIFF_READ_BATCH = 250;
  * {@link RecordSource}: every object it can read, soft-deleted records
  * included (flagged). Objects the connector marks unsupported are left out.
  */
-export function connectorSource(connector: Pick<Connector, 'describe' | 'read'>, label: string, options: ConnectorSourceOptions = {}): RecordSource {
+export function connectorSource(connector: Pick<Connector, 'describe' | 'read' | 'rangeChecksums'>, label: string, options: ConnectorSourceOptions = {}): RecordSource {
   const batchSize = options.batchSize ?? DIFF_READ_BATCH;
   return {
     label,
+    ...(connector.rangeChecksums ? { ranges: connector.rangeChecksums } : {}),
     async objects() {
       const description = await connector.describe();
       return description.objects

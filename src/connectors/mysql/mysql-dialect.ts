@@ -192,6 +192,17 @@ export class MysqlDialect implements SqlDialect {
       });
   }
 
+  rowHash(columns: string[]): string {
+    // Values as bytes, so that columns of different character sets concatenate; CONCAT with NULL gives NULL, hence 'N'.
+    const parts = columns.map((column) => `COALESCE(CONCAT(LENGTH(CAST(${column} AS BINARY)), ':', CAST(${column} AS BINARY)), 'N')`);
+    return `MD5(CONCAT(${parts.join(`, ',', `)}))`;
+  }
+
+  checksum(columns: string[]): string {
+    // The first 60 bits of each row hash as an unsigned integer; their SUM (DECIMAL) is exact.
+    return `CAST(COALESCE(SUM(CAST(CONV(SUBSTRING(${this.rowHash(columns)}, 1, 15), 16, 10) AS UNSIGNED)), 0) AS CHAR)`;
+  }
+
   decode(raw: unknown, field: FieldDescription): Value {
     if (raw === null || raw === undefined) return null;
     if (Buffer.isBuffer(raw) && (field.type === 'boolean' || field.type === 'integer')) {

@@ -172,6 +172,16 @@ export class PostgresDialect implements SqlDialect {
     );
   }
 
+  rowHash(columns: string[]): string {
+    // `||` with NULL gives NULL, so a NULL becomes 'N' and any value '<length>:<text>'.
+    return `md5(${columns.map((column) => `coalesce(length(${column}::text) || ':' || ${column}::text, 'N')`).join(` || ',' || `)})`;
+  }
+
+  checksum(columns: string[]): string {
+    // The first 60 bits of each row hash as a bigint; their sum (numeric) is exact.
+    return `coalesce(sum(('x' || substr(${this.rowHash(columns)}, 1, 15))::bit(60)::bigint), 0)::text`;
+  }
+
   decode(raw: unknown, field: FieldDescription): Value {
     if (typeof raw === 'string' && field.type === 'decimal' && /^money$/i.test(field.nativeType)) {
       // money prints with the server's currency symbol and separators.

@@ -10,9 +10,11 @@ import type {
   CheckReport,
   ConfigurationArtifact,
   Connector,
+  KeyRange,
   CrmUser,
   ObjectDefinition,
   ObjectDescription,
+  RangeChecksums,
   ReadOptions,
   RecordBatch,
   SystemDescription,
@@ -28,6 +30,7 @@ import { dependencyOrder, describeTables, type SqlModel } from './sql-describe.j
 import type { SqlDialect, SqlDriver } from './sql-driver.js';
 import type { SqlProfile } from './sql-profile.js';
 import { readObject, countRecords } from './sql-read.js';
+import { checksumKind, rangeChecksum, readIds, rowHashes, splitPoints } from './sql-checksum.js';
 import { deleteRecords, writeRecords } from './sql-write.js';
 import { freezeUsers, listUsers, unfreezeUsers, userActivity } from './sql-users.js';
 
@@ -53,6 +56,27 @@ export class SqlConnector implements Connector {
   private readonly dialect: SqlDialect;
   private readonly batchSize: number;
   private model: SqlModel | undefined;
+
+  /** Key-range checksums computed in the database (sql-checksum.ts), for diff's fast path. */
+  readonly rangeChecksums: RangeChecksums = {
+    checksumKind: async (object, fields) => {
+      const model = await this.loadModel();
+      return checksumKind(this.context(model), this.objectOf(model, object), fields);
+    },
+    rangeChecksum: async (object, fields, range) => {
+      const model = await this.loadModel();
+      return rangeChecksum(this.context(model), this.objectOf(model, object), fields, range);
+    },
+    splitPoints: async (object, range, options) => {
+      const model = await this.loadModel();
+      return splitPoints(this.context(model), this.objectOf(model, object), range, options);
+    },
+    rowHashes: (object, fields, range, options) => this.rowHashes(object, fields, range, options),
+    readIds: async (object, ids) => {
+      const model = await this.loadModel();
+      return readIds(this.context(model), this.objectOf(model, object), ids);
+    },
+  };
 
   constructor(options: SqlConnectorOptions) {
     this.kind = options.kind;
@@ -207,6 +231,11 @@ export class SqlConnector implements Connector {
   async *read(object: string, options: ReadOptions = {}): AsyncIterable<RecordBatch> {
     const model = await this.loadModel();
     yield* readObject(this.context(model), this.objectOf(model, object), { batchSize: this.batchSize, ...options });
+  }
+
+  private async *rowHashes(object: string, fields: string[], range: KeyRange, options: { signal?: AbortSignal } = {}): AsyncIterable<Array<[string, string]>> {
+    const model = await this.loadModel();
+    yield* rowHashes(this.context(model), this.objectOf(model, object), fields, range, options);
   }
 
   async count(object: string, options: { includeDeleted?: boolean; since?: Date } = {}): Promise<number> {

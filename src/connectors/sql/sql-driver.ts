@@ -23,6 +23,12 @@ export interface SqlExecutor {
 export interface SqlDriver extends SqlExecutor {
   /** Runs `fn` in one transaction on one connection: commit on return, rollback on throw. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Optional: a read-only connection of its own that runs long queries (range
+   * checksums) off the main thread, for in-process databases whose queries
+   * would otherwise block it. Server databases work in the server already.
+   */
+  offThread?(): SqlExecutor | undefined;
   close(): Promise<void>;
 }
 
@@ -112,6 +118,16 @@ export interface SqlDialect {
   afterExplicitIds?(executor: SqlExecutor, object: ObjectDescription): Promise<void>;
   /** Native column type for a field definition. */
   columnType(field: FieldDefinition): string;
+  /**
+   * An SQL expression giving the row hash (32 hex digits) of these quoted
+   * columns, each value length-prefixed so that no two rows share an input.
+   */
+  rowHash(columns: string[]): string;
+  /**
+   * An SQL aggregate giving, as text, an order-independent checksum of the
+   * rows' {@link rowHash}es (a sum), the same for the same set of rows.
+   */
+  checksum(columns: string[]): string;
   /** A value read from the driver, as a canonical value. */
   decode(raw: unknown, field: FieldDescription): Value;
   /** A canonical value, as the driver wants it bound. */

@@ -36,7 +36,7 @@ export function openSqlite(config: SqliteConfig, profile: SqlProfile, options: O
   }
   return new SqlConnector({
     kind: 'sqlite',
-    driver: new SqliteDriver(db),
+    driver: new SqliteDriver(db, config.file),
     dialect: new SqliteDialect(config.file, config.readonly),
     profile,
     displayName: options.displayName ?? `sqlite:${config.file}`,

@@ -6,8 +6,22 @@ import type { ColumnInfo, SqlDialect, SqlExecutor, TableInfo, TablePrivileges, T
 import { decodeValue, normalizeForField, parseNativeType, sqlString } from '../sql/sql-values.js';
 import { sqliteError, sqliteRecordError } from './sqlite-errors.js';
 import { sqliteArtifacts, sqlitePrivileges, sqliteTables } from './sqlite-introspector.js';
+import { CHECKSUM_FUNCTION, ROW_HASH_FUNCTION } from './sqlite-read-worker.js';
 
 const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** Below SQLite's limit of 127 arguments per function call. */
+const MAX_HASH_ARGUMENTS = 100;
+
+/** The arguments of a hash call: the columns, or for wide tables the row hashes of groups of them. */
+function hashArguments(columns: string[]): string {
+  if (columns.length <= MAX_HASH_ARGUMENTS) return columns.join(', ');
+  const groups: string[] = [];
+  for (let start = 0; start < columns.length; start += MAX_HASH_ARGUMENTS) {
+    groups.push(`${ROW_HASH_FUNCTION}(${columns.slice(start, start + MAX_HASH_ARGUMENTS).join(', ')})`);
+  }
+  return groups.join(', ');
+}
 
 /** The SQLite dialect for one database file. */
 export class SqliteDialect implements SqlDialect {
@@ -119,6 +133,15 @@ export class SqliteDialect implements SqlDialect {
       statements.push(`CREATE INDEX ${quote(`ix_${definition.name}_${index.join('_')}`)} ON ${quote(definition.name)} (${index.map(quote).join(', ')})`);
     }
     return statements;
+  }
+
+  /** Calls a function the read worker registers (see sqlite-read-worker.ts): SQLite has no hash of its own. */
+  rowHash(columns: string[]): string {
+    return `${ROW_HASH_FUNCTION}(${hashArguments(columns)})`;
+  }
+
+  checksum(columns: string[]): string {
+    return `${CHECKSUM_FUNCTION}(${hashArguments(columns)})`;
   }
 
   decode(raw: unknown, field: FieldDescription): Value {

@@ -1,6 +1,7 @@
 /** A {@link SqlDriver} over better-sqlite3: one connection, statements cached, transactions serialized. */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Row, SqlDriver, SqlExecutor } from '../sql/sql-driver.js';
+import { SqliteReadWorker } from './sqlite-read-worker.js';
 
 const CACHE_LIMIT = 256;
 
@@ -9,8 +10,20 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Statement>();
   private queue: Promise<unknown> = Promise.resolve();
   private depth = 0;
+  private worker: SqliteReadWorker | undefined;
 
-  constructor(readonly db: Database) {}
+  /** `file`: the database's path, for a read worker of its own; absent (or `:memory:`) for none. */
+  constructor(
+    readonly db: Database,
+    private readonly file?: string,
+  ) {}
+
+  /** A worker thread reading the same file, started on first use; none for an in-memory database. */
+  offThread(): SqlExecutor | undefined {
+    if (!this.file || this.file === ':memory:' || !this.db.open) return undefined;
+    this.worker ??= new SqliteReadWorker(this.file);
+    return this.worker;
+  }
 
   private statement(sql: string): Statement {
     let statement = this.statements.get(sql);
@@ -73,6 +86,8 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    await this.worker?.close();
+    this.worker = undefined;
     this.statements.clear();
     if (this.db.open) this.db.close();
   }
