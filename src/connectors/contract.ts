@@ -359,6 +359,8 @@ export interface RangeChecksums {
    * record by record instead.
    */
   checksumKind(object: string, fields: string[]): Promise<string>;
+  /** Number of records in the range. */
+  rangeCount(object: string, range: KeyRange): Promise<number>;
   /** Number of records in the range and an order-independent checksum over their row hashes. */
   rangeChecksum(object: string, fields: string[], range: KeyRange): Promise<{ count: number; checksum: string }>;
   /**

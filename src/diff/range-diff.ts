@@ -3,9 +3,11 @@
  * themselves (SQL databases of one kind: see `RangeChecksums`), the
  * data-diff method:
  *
- * 1. cut the object into {@link SPLIT_PARTS} ranges of equal size and
+ * 1. cut the object into 4 × {@link SPLIT_PARTS} ranges of equal size and
  *    compute each range's count and checksum on both sides, in the
- *    databases: equal ranges are done without a record leaving them;
+ *    databases: equal ranges are done without a record leaving them. A
+ *    sample of 4 ranges comes first: when all of them differ, the
+ *    differences are everywhere and step 3 starts at once, for every record;
  * 2. cut each differing range again, until a range holds at most
  *    {@link LEAF_RECORDS} records, or until more than half of a range's parts
  *    differ (differences spread everywhere, where cutting finer only costs);
@@ -27,6 +29,10 @@ import { bothSides } from './read-sides.js';
 export const SPLIT_PARTS = 16;
 /** A differing range of at most this many records (on its larger side) is compared by row hashes, not cut again, by default. */
 export const LEAF_RECORDS = 10_000;
+/** The first cut makes this many times more parts, so that a sample of them can tell whether cutting pays. */
+const TOP_PARTS_FACTOR = 4;
+/** Parts of the first cut checked first: when all differ, every row hash is read without checking the others. */
+const SAMPLE_PARTS = 4;
 
 type Sum = { count: number; checksum: string };
 
@@ -74,8 +80,28 @@ export async function rangeDiff(
   const { parts: splitParts, leafRecords } = context.ranges;
   const leaves: KeyRange[] = [];
   let sameByChecksum = 0;
-  const records = { a: 0, b: 0 };
   let hashedRecords = 0;
+
+  /**
+   * The parts' checksums on both sides, a sample of evenly spread parts
+   * first: when all of those differ, differences are everywhere, and the
+   * other parts' checksums would only delay reading every row hash (1% of
+   * records changed at random touches every range): `undefined` then.
+   */
+  const sampledSums = async (parts: KeyRange[]): Promise<[Sum[], Sum[]] | undefined> => {
+    if (parts.length < 2 * SAMPLE_PARTS) return sums(parts);
+    const sampled = new Set(Array.from({ length: SAMPLE_PARTS }, (_, index) => Math.round((index * (parts.length - 1)) / (SAMPLE_PARTS - 1))));
+    const first = [...sampled];
+    const [sampleA, sampleB] = await sums(first.map((index) => parts[index] as KeyRange));
+    if (first.every((_, position) => !sameSum(sampleA[position] as Sum, sampleB[position] as Sum))) return undefined;
+    const rest = parts.map((_, index) => index).filter((index) => !sampled.has(index));
+    const [restA, restB] = await sums(rest.map((index) => parts[index] as KeyRange));
+    const sumsA: Sum[] = new Array<Sum>(parts.length);
+    const sumsB: Sum[] = new Array<Sum>(parts.length);
+    first.forEach((index, position) => ((sumsA[index] = sampleA[position] as Sum), (sumsB[index] = sampleB[position] as Sum)));
+    rest.forEach((index, position) => ((sumsA[index] = restA[position] as Sum), (sumsB[index] = restB[position] as Sum)));
+    return [sumsA, sumsB];
+  };
 
   /** Sorts the parts of a range into equal (counted) and differing (cut again, or compared). */
   const narrow = async (range: KeyRange, parts: KeyRange[], sumsA: Sum[], sumsB: Sum[]): Promise<void> => {
@@ -108,15 +134,26 @@ export async function rangeDiff(
 
   context.onObject?.({ object: name, phase: 'digest' });
   const whole: KeyRange = {};
-  const parts = cut(whole, await sides.a.splitPoints(name, whole, { parts: splitParts, minRecords: leafRecords }));
-  const [sumsA, sumsB] = await sums(parts);
-  records.a = total(sumsA);
-  records.b = total(sumsB);
-  if (parts.every((_, index) => sameSum(sumsA[index] as Sum, sumsB[index] as Sum))) {
-    return { onlyInA: 0, onlyInB: 0, changed: 0, same: records.a, onlyInAIds: [], onlyInBIds: [], changedIds: [], records, hashedRecords };
+  const parts = cut(whole, await sides.a.splitPoints(name, whole, { parts: splitParts * TOP_PARTS_FACTOR, minRecords: leafRecords }));
+  const partSums = await sampledSums(parts);
+  if (!partSums) {
+    context.onObject?.({ object: name, phase: 'compare' });
+    const [countA, countB] = await bothSides(
+      context.signal,
+      () => sides.a.rangeCount(name, whole),
+      () => sides.b.rangeCount(name, whole),
+    );
+    leaves.push(whole);
+    hashedRecords = Math.max(countA, countB);
+  } else {
+    const [sumsA, sumsB] = partSums;
+    if (parts.every((_, index) => sameSum(sumsA[index] as Sum, sumsB[index] as Sum))) {
+      const count = total(sumsA);
+      return { onlyInA: 0, onlyInB: 0, changed: 0, same: count, onlyInAIds: [], onlyInBIds: [], changedIds: [], records: { a: count, b: count }, hashedRecords };
+    }
+    context.onObject?.({ object: name, phase: 'compare' });
+    await narrow(whole, parts, sumsA, sumsB);
   }
-  context.onObject?.({ object: name, phase: 'compare' });
-  await narrow(whole, parts, sumsA, sumsB);
 
   const feed =
     (side: RangeChecksums): PairFeed =>
@@ -124,7 +161,8 @@ export async function rangeDiff(
       for (const leaf of leaves) {
         for await (const pairs of side.rowHashes(name, names, leaf, { signal })) {
           throwIfAborted(signal, `comparing ${name}`);
-          for (const [id, hash] of pairs) add(id, Buffer.from(hash, 'hex'));
+          // Row hashes are text (hex digits or a number, per database): compared as they are.
+          for (const [id, hash] of pairs) add(id, Buffer.from(hash, 'latin1'));
         }
       }
     };
@@ -141,7 +179,10 @@ export async function rangeDiff(
     onlyInAIds: classified.onlyInAIds.sorted(),
     onlyInBIds: classified.onlyInBIds.sorted(),
     changedIds: classified.changedIds.sorted(),
-    records,
+    records: {
+      a: sameByChecksum + classified.same + classified.changed + classified.onlyInA,
+      b: sameByChecksum + classified.same + classified.changed + classified.onlyInB,
+    },
     hashedRecords,
   };
 }

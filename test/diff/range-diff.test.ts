@@ -24,12 +24,12 @@ const cases: Array<{ shape: ShapeName; kinds: ReturnType<typeof databaseKinds> }
 
 interface Counted {
   source: RecordSource;
-  stats: { recordsRead: number; rowsHashed: number; checksums: number };
+  stats: { recordsRead: number; rowsHashed: number; checksums: number; checksumsOf: Map<string, number> };
 }
 
 /** A source that counts what diff fetched from it: records, row hashes, checksum queries. */
 function counted(source: RecordSource): Counted {
-  const stats = { recordsRead: 0, rowsHashed: 0, checksums: 0 };
+  const stats = { recordsRead: 0, rowsHashed: 0, checksums: 0, checksumsOf: new Map<string, number>() };
   const ranges = source.ranges as RangeChecksums;
   return {
     stats,
@@ -46,6 +46,7 @@ function counted(source: RecordSource): Counted {
         ...ranges,
         rangeChecksum: (object, fields, range) => {
           stats.checksums += 1;
+          stats.checksumsOf.set(object, (stats.checksumsOf.get(object) ?? 0) + 1);
           return ranges.rangeChecksum(object, fields, range);
         },
         async *rowHashes(object, fields, range, options) {
@@ -138,6 +139,8 @@ for (const { shape, kinds } of cases) {
           expect(stats.recordsRead).toBe(0);
           expect(stats.rowsHashed).toBeGreaterThan(0);
           expect(stats.rowsHashed).toBeLessThanOrEqual(25);
+          // The sample of 4 parts of the first cut (about 16) had equal ones, so every part's checksum followed.
+          expect(stats.checksumsOf.get(facts.contacts)).toBeGreaterThan(8);
         }
       });
 
@@ -167,6 +170,24 @@ for (const { shape, kinds } of cases) {
         expect(accountsDiff).toMatchObject({ changed: updates.length, onlyInB: 2, onlyInA: 0 });
         expect(fast.objects.find((object) => object.object === leaf!.name)).toMatchObject({ onlyInA: 2, onlyInAIds: [...doomed].sort(compareIds) });
         expect(sideA.stats.recordsRead + sideB.stats.recordsRead).toBe(0);
+      });
+
+      it('reads every row hash at once when a sample shows differences everywhere', async () => {
+        const contacts = await readAll(b(), facts.contacts);
+        const field = Object.keys((contacts[0] as CrmRecord).values).find((name) => /last_?name/i.test(name)) as string;
+        const updates = contacts.filter((_, index) => index % 2 === 0).map((record, index) => ({ id: record.id, values: { [field]: `Moved ${index}` } }));
+        expect((await b().write(facts.contacts, 'update', updates)).every((result) => result.ok)).toBe(true);
+
+        const [sideA, sideB] = sides();
+        const fast = await diffSources(sideA.source, sideB.source, OPTIONS);
+        const slow = await diffSources(recordByRecord(connectorSource(a(), 'a')), recordByRecord(connectorSource(b(), 'b')), OPTIONS);
+        expect(fast.objects).toEqual(slow.objects);
+        expect(fast.objects.find((object) => object.object === facts.contacts)?.changed).toBeGreaterThanOrEqual(updates.length);
+        for (const { stats } of [sideA, sideB]) {
+          // Only the 4 sampled parts' checksums, then every contact's row hash.
+          expect(stats.checksumsOf.get(facts.contacts)).toBe(4);
+          expect(stats.rowsHashed).toBeGreaterThanOrEqual(contacts.length);
+        }
       });
     });
   }

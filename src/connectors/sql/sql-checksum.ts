@@ -98,7 +98,8 @@ export async function splitPoints(
   }
 }
 
-async function rangeCount(context: SqlContext, object: ObjectDescription, range: KeyRange): Promise<number> {
+/** Number of records in a key range. */
+export async function rangeCount(context: SqlContext, object: ObjectDescription, range: KeyRange): Promise<number> {
   const where = rangeWhere(context, object, range);
   const sql = `SELECT COUNT(*) AS n FROM ${context.dialect.quoteIdentifier(object.name)}${where.sql}`;
   try {
@@ -121,23 +122,27 @@ export async function* rowHashes(
   const executor = executorOf(context);
   const key = dialect.quoteIdentifier(object.idField);
   const columns = fields.map((name) => dialect.quoteIdentifier(fieldOf(object, name).name));
-  let after: string | undefined;
-  for (;;) {
-    throwIfAborted(options.signal, `reading row hashes of ${object.name}`);
+  const batch = async (after: string | undefined): Promise<Array<[string, string]>> => {
     const where = rangeWhere(context, object, range, after);
     const sql = `SELECT ${key} AS k, ${dialect.rowHash(columns)} AS h FROM ${dialect.quoteIdentifier(object.name)}${where.sql} ORDER BY ${key} LIMIT ${ROW_HASH_BATCH}`;
-    let pairs: Array<[string, string]>;
     try {
-      pairs = executor.queryArrays
+      if (executor.queryStrings) return (await executor.queryStrings(sql, where.params)) as Array<[string, string]>;
+      return executor.queryArrays
         ? (await executor.queryArrays(sql, where.params)).map((row) => [String(row[0]), String(row[1])])
         : (await executor.query(sql, where.params)).map((row) => [String(row.k), String(row.h)]);
     } catch (error) {
       throw dialect.wrapError(error, `reading row hashes of ${object.name}${describeRange(range)} from ${context.displayName}`);
     }
-    if (pairs.length === 0) return;
-    after = (pairs[pairs.length - 1] as [string, string])[0];
-    yield pairs;
-    if (pairs.length < ROW_HASH_BATCH) return;
+  };
+  // The next batch is asked for before this one is handed over, so the database works while the caller does.
+  let next: Promise<Array<[string, string]>> | undefined = batch(undefined);
+  while (next) {
+    throwIfAborted(options.signal, `reading row hashes of ${object.name}`);
+    const pairs: Array<[string, string]> = await next;
+    next = pairs.length === ROW_HASH_BATCH ? batch((pairs[pairs.length - 1] as [string, string])[0]) : undefined;
+    // A batch asked for and then not awaited (the caller stopped) must not surface as an unhandled rejection.
+    next?.catch(() => undefined);
+    if (pairs.length > 0) yield pairs;
   }
 }
 

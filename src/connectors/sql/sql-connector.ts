@@ -30,7 +30,7 @@ import { dependencyOrder, describeTables, type SqlModel } from './sql-describe.j
 import type { SqlDialect, SqlDriver } from './sql-driver.js';
 import type { SqlProfile } from './sql-profile.js';
 import { readObject, countRecords } from './sql-read.js';
-import { checksumKind, rangeChecksum, readIds, rowHashes, splitPoints } from './sql-checksum.js';
+import { checksumKind, rangeChecksum, rangeCount, readIds, rowHashes, splitPoints } from './sql-checksum.js';
 import { deleteRecords, writeRecords } from './sql-write.js';
 import { freezeUsers, listUsers, unfreezeUsers, userActivity } from './sql-users.js';
 
@@ -62,6 +62,10 @@ export class SqlConnector implements Connector {
     checksumKind: async (object, fields) => {
       const model = await this.loadModel();
       return checksumKind(this.context(model), this.objectOf(model, object), fields);
+    },
+    rangeCount: async (object, range) => {
+      const model = await this.loadModel();
+      return rangeCount(this.context(model), this.objectOf(model, object), range);
     },
     rangeChecksum: async (object, fields, range) => {
       const model = await this.loadModel();

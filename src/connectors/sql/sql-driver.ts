@@ -17,6 +17,8 @@ export interface SqlExecutor {
   run(sql: string, params?: readonly unknown[]): Promise<{ changes: number; insertId?: number | string }>;
   /** Optional: rows as arrays in column order, which some drivers return much faster than objects. */
   queryArrays?(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
+  /** Optional: rows as arrays of strings (NULL as ''), where that form is the fastest to hand over. */
+  queryStrings?(sql: string, params?: readonly unknown[]): Promise<string[][]>;
 }
 
 /** A database connection (or pool) that can run transactions. */
@@ -119,8 +121,9 @@ export interface SqlDialect {
   /** Native column type for a field definition. */
   columnType(field: FieldDefinition): string;
   /**
-   * An SQL expression giving the row hash (32 hex digits) of these quoted
-   * columns, each value length-prefixed so that no two rows share an input.
+   * An SQL expression giving the row hash (hex digits, or an integer) of
+   * these quoted columns, each value length-prefixed so that no two rows
+   * share an input.
    */
   rowHash(columns: string[]): string;
   /**
