@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 /**
  * Time and memory of `diffSources` over two SQLite databases of the same
- * generated CRM: once equal (the digest pass alone), once with 1% of the
- * records of every object changed in b (all three passes). Each diff runs in
- * its own child process, so its peak RSS is its own.
+ * generated CRM: once equal, once with 1% of the records of every object
+ * changed in b. Both sides are SQL databases of one kind, so diff takes its
+ * fast path (range-diff.ts: key-range checksums computed in the databases,
+ * here in one worker thread per SQLite file); `--records-path` measures the
+ * record-by-record path too (what a backup against a live system takes).
+ * Each diff runs in its own child process, so its peak RSS is its own.
  *
- *   npm run build && node bench/diff.mjs [--records 100000] [--shape legacy] [--percent 1] [--heap MB] [--keep]
+ *   npm run build && node bench/diff.mjs [--records 100000] [--shape legacy] [--percent 1] [--heap MB] [--keep] [--records-path]
  *   node bench/diff.mjs --reuse <folder kept by --keep> [--heap MB]   (diffs again, no generation)
  *
- * `--heap` caps V8's old space of the diff processes (--max-old-space-size):
- * most of diff's RSS is garbage V8 lets pile up before collecting it.
+ * `--heap` caps V8's old space of the diff processes (--max-old-space-size).
  *
  * `recordsPerSecond` is records of one side compared per second (each side
- * holds `records` rows; both are read). Also measures the temporary-file
+ * holds `records` rows). `digestPassSeconds` is the time until the first
+ * object found different (checksums or digests), `comparePassesSeconds` the
+ * time spent finding which records differ. Also measures the temporary-file
  * pass alone (encrypted spill vs in memory) to show what encryption costs.
  * Imports from dist/, so it runs with plain node.
  */
@@ -32,6 +36,7 @@ const { values } = parseArgs({
     heap: { type: 'string' },
     reuse: { type: 'string' },
     child: { type: 'string' },
+    'records-path': { type: 'boolean', default: false },
     a: { type: 'string' },
     b: { type: 'string' },
   },
@@ -106,6 +111,11 @@ async function diff(fileA, fileB) {
   const { connectorSource, diffSources } = await load('diff/index.js');
   const a = await open(fileA);
   const b = await open(fileB);
+  // Without `ranges`, a source is compared record by record.
+  const source = (connector, label) => {
+    const full = connectorSource(connector, label);
+    return values['records-path'] ? { label, objects: full.objects, records: full.records } : full;
+  };
   const phases = { digest: 0, compare: 0 };
   let last;
   let peakHeap = 0;
@@ -116,7 +126,7 @@ async function diff(fileA, fileB) {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     last = next ? { phase: next, at: now } : undefined;
   };
-  const report = await diffSources(connectorSource(a, 'a'), connectorSource(b, 'b'), { onObject: (event) => mark(event.phase) });
+  const report = await diffSources(source(a, 'a'), source(b, 'b'), { onObject: (event) => mark(event.phase) });
   mark();
   const seconds = (performance.now() - started) / 1000;
   await a.close();
@@ -167,7 +177,8 @@ async function spill() {
 
 function run(args, nodeFlags = [], records = values.records) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...nodeFlags, fileURLToPath(import.meta.url), ...args, '--records', String(records), '--shape', values.shape, '--percent', values.percent], {
+    const flags = values['records-path'] ? ['--records-path'] : [];
+    const proc = spawn(process.execPath, [...nodeFlags, fileURLToPath(import.meta.url), ...args, ...flags, '--records', String(records), '--shape', values.shape, '--percent', values.percent], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let text = '';
@@ -212,6 +223,7 @@ async function parent() {
           shape: values.shape,
           records: generated.records,
           maxOldSpaceMb: values.heap ? Number(values.heap) : null,
+          path: values['records-path'] ? 'record by record' : 'key-range checksums',
           rowsPerSide: generated.objects.reduce((sum, object) => sum + object.records, 0),
           equal,
           different: { changedRecords: changed.changed, ...different },
