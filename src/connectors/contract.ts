@@ -306,6 +306,16 @@ export interface Connector {
   describe(options?: { counts?: boolean; signal?: AbortSignal }): Promise<SystemDescription>;
   /** Records of one object in batches, in key order, soft-deleted ones flagged. */
   read(object: string, options?: ReadOptions): AsyncIterable<RecordBatch>;
+  /** The records with these ids that exist (soft-deleted ones flagged), in any order. */
+  get(object: string, ids: string[], options?: { signal?: AbortSignal }): Promise<CrmRecord[]>;
+  /**
+   * Ids that new records of the object may be inserted with: none in use,
+   * none handed out before by this connector, in the form the system takes
+   * (its own id scheme, or the next integers of an autoincrement column).
+   * Lets a migration record the id it will create in its ledger before the
+   * write, so a crash between the two is found out. Needs `acceptsIds`.
+   */
+  newIds(object: string, count: number): Promise<string[]>;
   /** Number of records, including soft-deleted ones unless told otherwise. */
   count(object: string, options?: { includeDeleted?: boolean; since?: Date }): Promise<number>;
   /**

@@ -23,6 +23,9 @@ export type ErrorCode =
   | 'schema.field_missing'
   | 'schema.unsupported'
   | 'schema.exists'
+  | 'mapping.invalid'
+  | 'capability.missing'
+  | 'baseline.missing'
   | 'query.failed'
   | 'write.failed'
   | 'io.failed'
@@ -55,6 +58,9 @@ const KINDS: Record<ErrorCode, ErrorKind> = {
   'schema.field_missing': 'input',
   'schema.unsupported': 'input',
   'schema.exists': 'input',
+  'mapping.invalid': 'input',
+  'capability.missing': 'input',
+  'baseline.missing': 'input',
   'query.failed': 'operation',
   'write.failed': 'operation',
   'io.failed': 'operation',

@@ -4,3 +4,6 @@ export type { BackupReference, BackupRow, BackupStatus, BackupsRepository, Verif
 export type { AuditEntry, AuditLog, AuditRecord } from './audit-log.js';
 export { isSecretName, isSecretReference, REDACTED, redactArgs, redactText, redactValue } from './redact.js';
 export { STATE_MIGRATIONS, STATE_SCHEMA_VERSION, type MigrateResult, type StateMigration } from './state-migrations.js';
+export type { RunRow, RunStatus, RunsRepository } from './runs-repository.js';
+export type { DeferredLink, IdMapEntry, LedgerEntry, LedgerFilter, LedgerIntent, LedgerOperation, LedgerRepository } from './ledger-repository.js';
+export type { Baseline, BaselinesRepository } from './baselines-repository.js';

@@ -73,6 +73,77 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
       'CREATE INDEX audit_log_by_command ON audit_log (command, id)',
     ],
   },
+  {
+    version: 2,
+    name: 'runs, the ledger, the id map, deferred links and baselines',
+    up: [
+      `CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        system TEXT NOT NULL,
+        source TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+        dry_run INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1)),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        seconds REAL,
+        summary TEXT,
+        error TEXT,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL
+      )`,
+      'CREATE INDEX runs_by_kind ON runs (kind, started_at)',
+      // Every effect on a system, appended; 'pending' rows are intents written before the effect.
+      `CREATE TABLE ledger (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        system TEXT NOT NULL,
+        object TEXT NOT NULL,
+        source_object TEXT,
+        source_id TEXT,
+        target_id TEXT NOT NULL,
+        operation TEXT NOT NULL CHECK (operation IN ('created', 'updated', 'deleted')),
+        hash TEXT,
+        prior TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+        at TEXT NOT NULL
+      )`,
+      'CREATE INDEX ledger_by_source ON ledger (system, source_object, source_id)',
+      'CREATE INDEX ledger_by_target ON ledger (system, object, target_id)',
+      'CREATE INDEX ledger_by_run ON ledger (run_id, id)',
+      "CREATE INDEX ledger_pending ON ledger (system, state) WHERE state = 'pending'",
+      // Where each migrated source record is now, and the hash of what was last written there.
+      `CREATE TABLE id_map (
+        system TEXT NOT NULL,
+        source_object TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        object TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        PRIMARY KEY (system, source_object, source_id)
+      )`,
+      'CREATE INDEX id_map_by_target ON id_map (system, object, target_id)',
+      // References written as null in a first pass (self-references, cycles), set in the second.
+      `CREATE TABLE deferred_links (
+        system TEXT NOT NULL,
+        object TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        source_object TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        from_object TEXT NOT NULL,
+        from_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        PRIMARY KEY (system, object, target_id, field)
+      )`,
+      `CREATE TABLE baselines (
+        system TEXT PRIMARY KEY,
+        backup_id TEXT NOT NULL REFERENCES backups (id),
+        at TEXT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** The schema version this cutover writes: the number of its newest migration. */

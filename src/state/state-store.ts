@@ -1,7 +1,7 @@
 /**
  * The state store: an embedded SQLite file, `<plan dir>/.cutover/state.db`,
  * holding what cutover did (backups and their verifications, the audit log,
- * and later the ledger, runs, evaluations and decisions). It is small and
+ * runs, the ledger and baselines; later evaluations and decisions). It is small and
  * local, so the synchronous better-sqlite3 API is used throughout.
  */
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
@@ -9,6 +9,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type AuditLog, SqliteAuditLog } from './audit-log.js';
 import { type BackupsRepository, SqliteBackupsRepository } from './backups-repository.js';
+import { type BaselinesRepository, SqliteBaselinesRepository } from './baselines-repository.js';
+import { type LedgerRepository, SqliteLedgerRepository } from './ledger-repository.js';
+import { type RunsRepository, SqliteRunsRepository } from './runs-repository.js';
 import { isSqliteError, stateError } from './state-errors.js';
 import { migrate } from './state-migrations.js';
 
@@ -31,6 +34,12 @@ export class StateStore {
   readonly backups: BackupsRepository;
   /** Commands that wrote something, with redacted arguments. */
   readonly audit: AuditLog;
+  /** Runs of migrations, resets and (later) rollbacks and drills. */
+  readonly runs: RunsRepository;
+  /** Every effect on a system, the id map and deferred references. */
+  readonly ledger: LedgerRepository;
+  /** Each target's baseline snapshot. */
+  readonly baselines: BaselinesRepository;
   private readonly db: Database.Database;
 
   private constructor(db: Database.Database, file: string) {
@@ -38,6 +47,9 @@ export class StateStore {
     this.file = file;
     this.backups = new SqliteBackupsRepository(db, file);
     this.audit = new SqliteAuditLog(db, file);
+    this.runs = new SqliteRunsRepository(db, file);
+    this.ledger = new SqliteLedgerRepository(db, file);
+    this.baselines = new SqliteBaselinesRepository(db, file);
   }
 
   /**

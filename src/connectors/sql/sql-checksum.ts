@@ -4,16 +4,14 @@
  * no record leaves the database; only the ranges that differ are cut smaller
  * and, at the end, their rows' ids and hashes fetched.
  */
-import type { CrmRecord, KeyRange, ObjectDescription } from '../contract.js';
+import type { KeyRange, ObjectDescription } from '../contract.js';
 import { throwIfAborted } from '../../core/errors.js';
 import type { SqlContext } from './sql-connector.js';
 import type { SqlExecutor } from './sql-driver.js';
-import { bindId, decodeArray, decodeRow, fieldOf } from './sql-read.js';
+import { bindId, fieldOf } from './sql-read.js';
 
 /** Ids and hashes per round trip of {@link rowHashes}: 5,000 rows are ~250 KB. */
 const ROW_HASH_BATCH = 5000;
-/** Ids per `IN (…)` list of {@link readIds}. */
-const IDS_PER_QUERY = 500;
 
 /** Where the long queries run: a worker of their own for in-process databases, else the connection. */
 function executorOf(context: SqlContext): SqlExecutor {
@@ -144,26 +142,4 @@ export async function* rowHashes(
     next?.catch(() => undefined);
     if (pairs.length > 0) yield pairs;
   }
-}
-
-/** The records with these ids, all fields, soft-deleted ones flagged. */
-export async function readIds(context: SqlContext, object: ObjectDescription, ids: string[]): Promise<CrmRecord[]> {
-  const { dialect, driver } = context;
-  const fields = object.fields;
-  const columns = fields.map((field) => dialect.quoteIdentifier(field.name)).join(', ');
-  const records: CrmRecord[] = [];
-  const perQuery = Math.min(IDS_PER_QUERY, dialect.maxParameters);
-  for (let start = 0; start < ids.length; start += perQuery) {
-    const chunk = ids.slice(start, start + perQuery);
-    const params = chunk.map((id) => bindId(context, object, id));
-    const list = chunk.map((_, index) => dialect.placeholder(index + 1)).join(', ');
-    const sql = `SELECT ${columns} FROM ${dialect.quoteIdentifier(object.name)} WHERE ${dialect.quoteIdentifier(object.idField)} IN (${list})`;
-    try {
-      if (driver.queryArrays) for (const row of await driver.queryArrays(sql, params)) records.push(decodeArray(context, object, fields, row));
-      else for (const row of await driver.query(sql, params)) records.push(decodeRow(context, object, fields, row));
-    } catch (error) {
-      throw dialect.wrapError(error, `reading ${chunk.length} ${object.name} record(s) by id from ${context.displayName}`);
-    }
-  }
-  return records;
 }

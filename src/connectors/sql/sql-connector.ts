@@ -10,6 +10,7 @@ import type {
   CheckReport,
   ConfigurationArtifact,
   Connector,
+  CrmRecord,
   KeyRange,
   CrmUser,
   ObjectDefinition,
@@ -29,8 +30,9 @@ import { CutoverError, throwIfAborted } from '../../core/errors.js';
 import { dependencyOrder, describeTables, type SqlModel } from './sql-describe.js';
 import type { SqlDialect, SqlDriver } from './sql-driver.js';
 import type { SqlProfile } from './sql-profile.js';
-import { readObject, countRecords } from './sql-read.js';
-import { checksumKind, rangeChecksum, rangeCount, readIds, rowHashes, splitPoints } from './sql-checksum.js';
+import { readIds, readObject, countRecords } from './sql-read.js';
+import { IdAllocator } from './sql-ids.js';
+import { checksumKind, rangeChecksum, rangeCount, rowHashes, splitPoints } from './sql-checksum.js';
 import { deleteRecords, writeRecords } from './sql-write.js';
 import { freezeUsers, listUsers, unfreezeUsers, userActivity } from './sql-users.js';
 
@@ -56,6 +58,7 @@ export class SqlConnector implements Connector {
   private readonly dialect: SqlDialect;
   private readonly batchSize: number;
   private model: SqlModel | undefined;
+  private readonly ids = new IdAllocator();
 
   /** Key-range checksums computed in the database (sql-checksum.ts), for diff's fast path. */
   readonly rangeChecksums: RangeChecksums = {
@@ -76,10 +79,7 @@ export class SqlConnector implements Connector {
       return splitPoints(this.context(model), this.objectOf(model, object), range, options);
     },
     rowHashes: (object, fields, range, options) => this.rowHashes(object, fields, range, options),
-    readIds: async (object, ids) => {
-      const model = await this.loadModel();
-      return readIds(this.context(model), this.objectOf(model, object), ids);
-    },
+    readIds: (object, ids) => this.get(object, ids),
   };
 
   constructor(options: SqlConnectorOptions) {
@@ -240,6 +240,16 @@ export class SqlConnector implements Connector {
   private async *rowHashes(object: string, fields: string[], range: KeyRange, options: { signal?: AbortSignal } = {}): AsyncIterable<Array<[string, string]>> {
     const model = await this.loadModel();
     yield* rowHashes(this.context(model), this.objectOf(model, object), fields, range, options);
+  }
+
+  async get(object: string, ids: string[], options: { signal?: AbortSignal } = {}): Promise<CrmRecord[]> {
+    const model = await this.loadModel();
+    return readIds(this.context(model), this.objectOf(model, object), ids, options.signal);
+  }
+
+  async newIds(object: string, count: number): Promise<string[]> {
+    const model = await this.loadModel();
+    return this.ids.allocate(this.context(model), this.objectOf(model, object), count);
   }
 
   async count(object: string, options: { includeDeleted?: boolean; since?: Date } = {}): Promise<number> {

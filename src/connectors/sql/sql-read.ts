@@ -143,3 +143,29 @@ export async function countRecords(
     throw context.dialect.wrapError(error, `counting ${object.name} in ${context.displayName}`);
   }
 }
+
+/** Ids per `IN (…)` list of {@link readIds}. */
+const IDS_PER_QUERY = 500;
+
+/** The records with these ids, all fields, soft-deleted ones flagged. */
+export async function readIds(context: SqlContext, object: ObjectDescription, ids: string[], signal?: AbortSignal): Promise<CrmRecord[]> {
+  const { dialect, driver } = context;
+  const fields = object.fields;
+  const columns = fields.map((field) => dialect.quoteIdentifier(field.name)).join(', ');
+  const records: CrmRecord[] = [];
+  const perQuery = Math.min(IDS_PER_QUERY, dialect.maxParameters);
+  for (let start = 0; start < ids.length; start += perQuery) {
+    throwIfAborted(signal, `reading ${object.name} by id`);
+    const chunk = ids.slice(start, start + perQuery);
+    const params = chunk.map((id) => bindId(context, object, id));
+    const list = chunk.map((_, index) => dialect.placeholder(index + 1)).join(', ');
+    const sql = `SELECT ${columns} FROM ${dialect.quoteIdentifier(object.name)} WHERE ${dialect.quoteIdentifier(object.idField)} IN (${list})`;
+    try {
+      if (driver.queryArrays) for (const row of await driver.queryArrays(sql, params)) records.push(decodeArray(context, object, fields, row));
+      else for (const row of await driver.query(sql, params)) records.push(decodeRow(context, object, fields, row));
+    } catch (error) {
+      throw dialect.wrapError(error, `reading ${chunk.length} ${object.name} record(s) by id from ${context.displayName}`);
+    }
+  }
+  return records;
+}

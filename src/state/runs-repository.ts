@@ -1,0 +1,160 @@
+/** Runs in the state store: each migration, reset (and later rollback and drill) run, with its outcome. */
+import { hostname } from 'node:os';
+import type Database from 'better-sqlite3';
+import { CutoverError } from '../core/errors.js';
+import { guard } from './state-errors.js';
+
+/** Where a run stands. A run still `running` whose process is gone was interrupted. */
+export type RunStatus = 'running' | 'succeeded' | 'failed';
+
+/** One run. Times are ISO 8601 UTC. */
+export interface RunRow {
+  id: string;
+  /** What ran: migrate, reset… */
+  kind: string;
+  /** The system written (the plan's name). */
+  system: string;
+  /** Where the data came from: a system's name or a backup id. */
+  source: string | null;
+  status: RunStatus;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  seconds: number | null;
+  /** The run's result as JSON (counts per object…). */
+  summary: unknown;
+  error: string | null;
+  /** The machine and process that ran it. */
+  host: string;
+  pid: number;
+}
+
+interface RunDbRow {
+  id: string;
+  kind: string;
+  system: string;
+  source: string | null;
+  status: RunStatus;
+  dry_run: number;
+  started_at: string;
+  finished_at: string | null;
+  seconds: number | null;
+  summary: string | null;
+  error: string | null;
+  host: string;
+  pid: number;
+}
+
+/** Runs of runbooks. */
+export interface RunsRepository {
+  /** Records a new run as running; its id must be new. */
+  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string }): RunRow;
+  /** Ends a run with its outcome. */
+  finish(id: string, outcome: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string }): RunRow;
+  get(id: string): RunRow | undefined;
+  /** Newest first, optionally of one kind and/or system. */
+  list(filter?: { kind?: string; system?: string }): RunRow[];
+  /**
+   * Ends as failed (interrupted) the runs of a kind on a system still
+   * recorded as running whose process is gone (same machine, no such
+   * process). Returns their ids, and the runs that are still alive: on this
+   * machine by their process, on another machine by assumption.
+   */
+  closeInterrupted(kind: string, system: string): { closed: string[]; alive: RunRow[] };
+}
+
+/** {@link RunsRepository} over the state file. */
+export class SqliteRunsRepository implements RunsRepository {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+  ) {}
+
+  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string }): RunRow {
+    return guard(this.file, `recording run ${run.id}`, () => {
+      if (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(run.id)) {
+        throw new CutoverError('state.failed', `A run with id ${run.id} is already recorded in ${this.file}.`);
+      }
+      this.db
+        .prepare('INSERT INTO runs (id, kind, system, source, status, dry_run, started_at, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(run.id, run.kind, run.system, run.source, 'running', run.dryRun ? 1 : 0, run.startedAt ?? new Date().toISOString(), hostname(), process.pid);
+      return this.get(run.id) as RunRow;
+    });
+  }
+
+  finish(id: string, outcome: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string }): RunRow {
+    return guard(this.file, `ending run ${id}`, () => {
+      const run = this.get(id);
+      if (!run) throw new CutoverError('state.failed', `There is no run ${id} in ${this.file} to end.`);
+      const finishedAt = new Date().toISOString();
+      const seconds = Math.round(Date.parse(finishedAt) - Date.parse(run.startedAt)) / 1000;
+      this.db
+        .prepare('UPDATE runs SET status = ?, finished_at = ?, seconds = ?, summary = ?, error = ? WHERE id = ?')
+        .run(outcome.status, finishedAt, seconds, outcome.summary === undefined ? null : JSON.stringify(outcome.summary), outcome.error ?? null, id);
+      return this.get(id) as RunRow;
+    });
+  }
+
+  get(id: string): RunRow | undefined {
+    return guard(this.file, `reading run ${id}`, () => {
+      const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
+      return row ? fromDb(row) : undefined;
+    });
+  }
+
+  list(filter: { kind?: string; system?: string } = {}): RunRow[] {
+    return guard(this.file, 'listing runs', () => {
+      const clauses: string[] = [];
+      const params: string[] = [];
+      if (filter.kind) (clauses.push('kind = ?'), params.push(filter.kind));
+      if (filter.system) (clauses.push('system = ?'), params.push(filter.system));
+      const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
+      return (this.db.prepare(`SELECT * FROM runs${where} ORDER BY started_at DESC, rowid DESC`).all(...params) as RunDbRow[]).map(fromDb);
+    });
+  }
+
+  closeInterrupted(kind: string, system: string): { closed: string[]; alive: RunRow[] } {
+    return guard(this.file, 'closing interrupted runs', () => {
+      const running = (this.db.prepare("SELECT * FROM runs WHERE kind = ? AND system = ? AND status = 'running'").all(kind, system) as RunDbRow[]).map(fromDb);
+      const here = hostname();
+      const closed: string[] = [];
+      const alive: RunRow[] = [];
+      for (const run of running) {
+        if (run.host === here && !processAlive(run.pid)) {
+          this.finish(run.id, { status: 'failed', error: 'interrupted: the process stopped before the run ended' });
+          closed.push(run.id);
+        } else alive.push(run);
+      }
+      return { closed, alive };
+    });
+  }
+}
+
+/** Whether a process of this machine still runs (signal 0 tests without sending anything). */
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function fromDb(row: RunDbRow): RunRow {
+  return {
+    id: row.id,
+    kind: row.kind,
+    system: row.system,
+    source: row.source,
+    status: row.status,
+    dryRun: row.dry_run === 1,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    seconds: row.seconds,
+    summary: row.summary === null ? null : (JSON.parse(row.summary) as unknown),
+    error: row.error,
+    host: row.host,
+    pid: row.pid,
+  };
+}
