@@ -1,10 +1,12 @@
 /**
  * `cutover check`: connect to every system of the plan and report what is
- * reachable, what is missing, and what each connector can do.
+ * reachable, what is missing, and what each connector can do; when the plan
+ * has a mapping, check it against the source's and target's descriptions.
  */
 import { existsSync } from 'node:fs';
 import type { Capabilities, CheckProblem } from '../connectors/contract.js';
 import { openSystem } from './open-system.js';
+import { checkMapping, mappingSystemNames, type DescribedForMapping, type MappingCheck } from './check-mapping.js';
 import { parseSqliteUrl } from '../connectors/sqlite/sqlite-config.js';
 import { CutoverError, isCutoverError } from '../core/errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
@@ -34,18 +36,47 @@ export interface PlanCheck {
   plan: string;
   warnings: string[];
   systems: SystemCheck[];
-  /** No system has an error. */
+  /** The mapping checked against both systems; absent when the plan has none. */
+  mapping?: MappingCheck;
+  /** No system has an error, and the mapping (if any) has none. */
   ok: boolean;
 }
 
 /** Checks every system of the plan, one after another (their order in the plan). */
 export async function checkSystems(loaded: LoadedPlan, options: { env?: NodeJS.ProcessEnv } = {}): Promise<PlanCheck> {
   const systems: SystemCheck[] = [];
-  for (const name of Object.keys(loaded.plan.systems)) systems.push(await checkSystem(loaded, name, options.env ?? process.env));
-  return { plan: loaded.file, warnings: loaded.warnings, systems, ok: systems.every((system) => system.status !== 'error') };
+  const names = mappingSystemNames(loaded);
+  const described: Record<string, DescribedForMapping> = {};
+  for (const name of Object.keys(loaded.plan.systems)) {
+    const wanted = names !== undefined && (name === names.source || name === names.target);
+    systems.push(await checkSystem(loaded, name, options.env ?? process.env, wanted ? (described[name] = {}) : undefined));
+  }
+  const result: PlanCheck = { plan: loaded.file, warnings: loaded.warnings, systems, ok: systems.every((system) => system.status !== 'error') };
+  const mapping = checkMapping(loaded, described);
+  if (mapping) {
+    result.mapping = mapping;
+    if (mapping.status === 'error') result.ok = false;
+  }
+  return result;
 }
 
-async function checkSystem(loaded: LoadedPlan, name: string, env: NodeJS.ProcessEnv): Promise<SystemCheck> {
+/** Describes a mapping system and lists its users (when it has a users object) into `into`. */
+async function describeForMapping(connector: Awaited<ReturnType<typeof openSystem>>, into: DescribedForMapping): Promise<void> {
+  try {
+    into.description = await connector.describe();
+  } catch (error) {
+    into.failure = String((error as Error)?.message ?? error);
+    return;
+  }
+  if (!into.description.usersObject) return;
+  try {
+    into.users = await connector.listUsers();
+  } catch {
+    // Users that cannot be listed are reported by the system's own check; the mapping is checked without them.
+  }
+}
+
+async function checkSystem(loaded: LoadedPlan, name: string, env: NodeJS.ProcessEnv, describeInto?: DescribedForMapping): Promise<SystemCheck> {
   const started = performance.now();
   const config = loaded.plan.systems[name]!;
   const result: SystemCheck = {
@@ -90,6 +121,10 @@ async function checkSystem(loaded: LoadedPlan, name: string, env: NodeJS.Process
           ? { ...problem, severity: 'warning', message: `${problem.message} (needed to restore it in a rollback)` }
           : problem,
       );
+      if (describeInto) {
+        if (report.reachable) await describeForMapping(connector, describeInto);
+        else describeInto.failure = 'not reachable';
+      }
     } finally {
       await connector.close();
     }
@@ -98,6 +133,7 @@ async function checkSystem(loaded: LoadedPlan, name: string, env: NodeJS.Process
     const problem: CheckProblem = { severity: 'error', topic: 'connection', message: wrapped.message };
     if (wrapped.hints[0]) problem.hint = wrapped.hints[0];
     result.problems.push(problem);
+    if (describeInto) describeInto.failure = wrapped.message;
   }
   return finish();
 }

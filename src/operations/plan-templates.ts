@@ -1,4 +1,16 @@
 /** The text of the plans `cutover init` writes: a commented starter, and the demo's complete plan. */
+import { salesforceIdOf } from '../generate/ids.js';
+import { seedBase } from '../generate/random.js';
+import { SF_PREFIXES } from '../generate/shapes/salesforce-schema.js';
+
+/**
+ * The demo target's head of sales (generated user 1, active in every seed):
+ * owner of the records of legacy users who have no Salesforce user (the
+ * demo target gets only the first users of a large legacy CRM).
+ */
+export function demoFallbackUser(seed: number): string {
+  return salesforceIdOf(seedBase(seed), SF_PREFIXES.User, 1);
+}
 
 const HEADER = `# yaml-language-server: $schema=./cutover.schema.json
 # cutover plan: the systems of one CRM migration and how to make it reversible.
@@ -53,6 +65,19 @@ backup:
 rollback:
   rto: 4h                          # how long a rollback may take
   mode: immediate                  # immediate (0-24 h) or delayed (1-7 days)
+
+# How source records become target records, field by field; \`cutover check\`
+# compares it with both systems. Uncomment once the target is named above.
+# mapping:
+#   users: { by: email }           # owners become the target user with the same email
+#   objects:
+#     - source: accounts
+#       target: Account
+#       fields:
+#         Name: name
+#         ParentId: { from: parent_id, lookup: accounts }
+#         OwnerId: { from: owner_id, user: true }
+#         Type: { from: account_type, map: { customer: Customer }, otherwise: Other }
 `;
 }
 
@@ -107,5 +132,208 @@ backup:
 rollback:
   rto: 4h
   mode: immediate
+
+# How legacy records become Salesforce records (docs/plan.md, "mapping").
+# \`cutover check\` compares it with both databases and lists every problem.
+mapping:
+  source: legacy
+  target: salesforce
+  users:
+    by: email                      # owners become the Salesforce user with the same email
+    fallback: ${demoFallbackUser(options.seed)}       # the head of sales gets the records of users not in Salesforce
+  objects:
+    - source: accounts
+      target: Account
+      deleted: migrate             # soft-deleted records too, flagged IsDeleted, so nothing is lost
+      fields:
+        IsDeleted: deleted
+        Name: name
+        Type:
+          from: account_type
+          map:
+            prospect: Prospect
+            customer: Customer - Direct
+            channel: Customer - Channel
+            partner: Channel Partner / Reseller
+            competitor: Competitor
+            other: Other
+        ParentId: { from: parent_id, lookup: accounts }   # parents that come later are linked in a second pass
+        BillingStreet: billing_street
+        BillingCity: { from: billing_city, truncate: true }   # Salesforce keeps 40 characters
+        BillingState: billing_state
+        BillingPostalCode: billing_postal_code
+        BillingCountry: country
+        Phone: phone
+        Fax: fax
+        Website: website
+        Industry: industry
+        AnnualRevenue: annual_revenue
+        NumberOfEmployees: employees
+        Rating: rating
+        Description: description
+        Legacy_Id__c: id
+        OwnerId: { from: owner_id, user: true }
+        CreatedDate: created_at
+        LastModifiedDate: updated_at
+
+    - source: contacts
+      target: Contact
+      deleted: migrate
+      fields:
+        IsDeleted: deleted
+        AccountId: { from: account_id, lookup: accounts }
+        Salutation: salutation
+        FirstName: { from: first_name, truncate: true }
+        LastName: last_name
+        Title: title
+        Department: department
+        Email: email
+        Phone: phone
+        MobilePhone: mobile
+        Birthdate: birthdate
+        LeadSource:
+          from: lead_source
+          map:
+            web: Web
+            phone: Phone Inquiry
+            referral: Partner Referral
+            list: Purchased List
+            trade_show: Trade Show
+            email: Email
+            word_of_mouth: Word of Mouth
+            other: Other
+        DoNotCall: do_not_call
+        HasOptedOutOfEmail: email_opt_out
+        MailingStreet: mailing_street
+        MailingCity: { from: mailing_city, truncate: true }
+        MailingState: mailing_state
+        MailingPostalCode: mailing_postal_code
+        MailingCountry: mailing_country
+        ReportsToId: { from: reports_to_id, lookup: contacts }
+        Description: description
+        Legacy_Id__c: id
+        OwnerId: { from: owner_id, user: true }
+        CreatedDate: created_at
+        LastModifiedDate: updated_at
+
+    - source: leads
+      target: Lead
+      deleted: migrate
+      fields:
+        IsDeleted: deleted
+        FirstName: { from: first_name, truncate: true }
+        LastName: last_name
+        Company: company
+        Title: title
+        Email: email
+        Phone: phone
+        City: { from: city, truncate: true }
+        Country: country
+        Status:
+          from: status
+          map:
+            new: Open - Not Contacted
+            working: Working - Contacted
+            nurturing: Working - Contacted
+            qualified: Working - Contacted
+            unqualified: Closed - Not Converted
+            converted: Closed - Converted
+        LeadSource:
+          from: source
+          map: { web: Web, phone: Phone Inquiry, referral: Partner Referral, list: Purchased List, trade_show: Trade Show, email: Email, word_of_mouth: Word of Mouth, other: Other }
+        Industry: industry
+        Rating: rating
+        AnnualRevenue: annual_revenue
+        NumberOfEmployees: employees
+        Description: description
+        IsConverted: { from: status, map: { converted: true }, otherwise: false }
+        ConvertedDate: { from: converted_at, date: { timezone: America/New_York } }   # the day in the sales team's zone
+        ConvertedAccountId: { from: converted_account_id, lookup: accounts }
+        ConvertedContactId: { from: converted_contact_id, lookup: contacts }
+        ConvertedOpportunityId: { from: converted_opportunity_id, lookup: opportunities }
+        OwnerId: { from: owner_id, user: true }
+        CreatedDate: created_at
+        LastModifiedDate: updated_at
+
+    - source: opportunities
+      target: Opportunity
+      deleted: migrate
+      fields:
+        IsDeleted: deleted
+        AccountId: { from: account_id, lookup: accounts }
+        ContactId: { from: primary_contact_id, lookup: contacts }
+        Name: name
+        StageName:
+          from: stage
+          map:
+            prospecting: Prospecting
+            qualification: Qualification
+            proposal: Proposal/Price Quote
+            negotiation: Negotiation/Review
+            closed_won: Closed Won
+            closed_lost: Closed Lost
+        ForecastCategoryName:
+          from: stage
+          map: { prospecting: Pipeline, qualification: Pipeline, proposal: Best Case, negotiation: Commit, closed_won: Closed, closed_lost: Omitted }
+        IsClosed: { from: stage, map: { closed_won: true, closed_lost: true }, otherwise: false }
+        IsWon: { from: stage, map: { closed_won: true }, otherwise: false }
+        Amount: amount
+        CurrencyIsoCode: currency_code
+        Probability: probability
+        CloseDate: close_date
+        Type: type
+        LeadSource:
+          from: lead_source
+          map: { web: Web, phone: Phone Inquiry, referral: Partner Referral, list: Purchased List, trade_show: Trade Show, email: Email, word_of_mouth: Word of Mouth, other: Other }
+        NextStep: next_step
+        Description: description
+        OwnerId: { from: owner_id, user: true }
+        CreatedDate: created_at
+        LastModifiedDate: updated_at
+
+    # Calls, emails, meetings and to-dos all become Tasks (this Salesforce has no Event object).
+    - source: activities
+      target: Task
+      deleted: migrate
+      fields:
+        IsDeleted: deleted
+        Subject: subject
+        TaskSubtype: { from: type, map: { call: Call, email: Email, meeting: Task, task: Task } }
+        WhoId:                     # a contact, else a lead
+          first:
+            - { from: contact_id, lookup: contacts }
+            - { from: lead_id, lookup: leads }
+        WhatId:                    # an opportunity, else an account
+          first:
+            - { from: opportunity_id, lookup: opportunities }
+            - { from: account_id, lookup: accounts }
+        AccountId: { from: account_id, lookup: accounts }
+        ActivityDate: { from: due_at, date: { timezone: America/New_York } }
+        Status: { from: status, map: { open: Not Started, in_progress: In Progress, completed: Completed, cancelled: Deferred } }
+        IsClosed: { from: status, map: { completed: true, cancelled: true }, otherwise: false }
+        Priority: { from: priority, map: { high: High, normal: Normal, low: Low }, default: Normal }
+        CallType: { from: direction, map: { inbound: Inbound, outbound: Outbound } }
+        CallDurationInSeconds: { from: duration_minutes, scale: 60 }
+        Description: body
+        OwnerId: { from: owner_id, user: true }
+        CreatedDate: created_at
+        LastModifiedDate: updated_at
+
+    - source: notes
+      target: Note
+      deleted: migrate
+      fields:
+        IsDeleted: deleted
+        ParentId:
+          from: related_id
+          lookup:
+            typeField: related_type
+            objects: { account: accounts, contact: contacts, lead: leads, opportunity: opportunities }
+        Title: { from: title, default: "(untitled)", truncate: true }
+        Body: body
+        IsPrivate: is_private
+        OwnerId: { from: owner_id, user: true }
+        CreatedDate: created_at
+        LastModifiedDate: updated_at
 `;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { sqlProfileOverrideSchema } from '../connectors/sql/sql-profile.js';
+import { mappingSchema } from './mapping-schema.js';
 
 /** Marks a schema as holding a secret, so it is redacted wherever plans are shown, logged or stored. */
 export const secretRegistry = z.registry<{ secret: true }>();
@@ -94,6 +95,7 @@ export const planSchema = z
       .describe('The CRM systems of this migration, by name.'),
     backup: backupSchema.optional(),
     rollback: rollbackSchema.optional(),
+    mapping: mappingSchema.optional(),
   })
   .describe('cutover plan: the systems of one CRM migration and how to make it reversible.');
 

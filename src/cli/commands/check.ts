@@ -1,5 +1,6 @@
 /** `cutover check`: validate the plan and connect to every system. */
 import type { Command } from 'commander';
+import type { MappingCheck } from '../../operations/check-mapping.js';
 import { capabilityWords, checkSystems } from '../../operations/check-systems.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
@@ -10,7 +11,7 @@ const MARK = { ok: '✓', warning: '!', error: '✗', absent: '·' } as const;
 export function registerCheck(program: Command, context: CliContext): void {
   program
     .command('check')
-    .description('validate the plan and connect to every system: what is reachable, what is missing, what each connector can do')
+    .description('validate the plan and connect to every system: what is reachable, what is missing, what each connector can do; check the mapping against both systems')
     .action(async () => {
       const started = performance.now();
       const loaded = context.plan();
@@ -40,8 +41,30 @@ export function registerCheck(program: Command, context: CliContext): void {
             if (problem.hint) lines.push(`    hint: ${problem.hint}`);
           }
         }
+        if (result.mapping) lines.push('', ...mappingLines(result.mapping));
         if (!result.ok) lines.push('', 'Fix the errors above and run `cutover check` again.');
         return lines.join('\n');
       });
     });
+}
+
+/** The mapping's part of the human output: a summary line, then each problem with its path, line and hint. */
+function mappingLines(mapping: MappingCheck): string[] {
+  const systems = `${mapping.source ?? '?'} → ${mapping.target ?? '?'}`;
+  const size = `${mapping.objects} object${mapping.objects === 1 ? '' : 's'}, ${mapping.fields} field${mapping.fields === 1 ? '' : 's'}`;
+  if (mapping.status === 'skipped') return [`· Mapping ${systems} (${size}) not checked: ${mapping.reason ?? 'a system could not be described'}`];
+  const errors = mapping.problems.filter((problem) => problem.severity === 'error').length;
+  const warnings = mapping.problems.length - errors;
+  const verdict = mapping.status === 'ok' ? 'no problems' : [errors ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  const lines = [`${MARK[mapping.status]} Mapping ${systems}: ${size}, ${verdict}`];
+  if (mapping.order.length > 0) lines.push(`  order: ${mapping.order.map((entry) => `${entry.source} → ${entry.target}`).join(', ')}`);
+  if (mapping.users) {
+    const how = mapping.users.by === 'email' ? 'by email or the table' : 'by the table';
+    lines.push(`  users: ${mapping.users.matched} of ${mapping.users.total} source users matched ${how}${mapping.users.fallback ? ', the rest get the fallback' : ''}`);
+  }
+  for (const problem of mapping.problems) {
+    lines.push(`  ${problem.severity}: ${problem.path}${problem.line ? ` (line ${problem.line})` : ''}: ${problem.message}`);
+    if (problem.hint) lines.push(`    hint: ${problem.hint}`);
+  }
+  return lines;
 }
