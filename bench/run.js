@@ -6,7 +6,9 @@
  *   BENCH_RECORDS=1000000 BENCH_SHAPES=legacy,salesforce,suitecrm npm run bench
  *
  * Defaults: 1,000,000 records of the legacy shape; then backup, verify,
- * restore and diff of the same number of records (BENCH_SKIP_BACKUP=1 skips them).
+ * restore and diff of the same number of records (BENCH_SKIP_BACKUP=1 skips them);
+ * then the demo migration of 100,000 records and its reset
+ * (BENCH_MIGRATE_RECORDS, BENCH_SKIP_MIGRATE=1).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,12 +35,25 @@ if (process.env.BENCH_SKIP_BACKUP !== '1') {
   results.push(JSON.parse(output));
 }
 
+if (process.env.BENCH_SKIP_MIGRATE !== '1') {
+  const migrateRecords = process.env.BENCH_MIGRATE_RECORDS ?? '100000';
+  process.stderr.write(`demo migration of ${migrateRecords} records: snapshot, migrate, verify-migration, reset\n`);
+  const output = execFileSync(process.execPath, [path.join(here, 'migrate.mjs'), '--records', migrateRecords], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  results.push(JSON.parse(output));
+}
+
 const stamp = new Date().toISOString();
 mkdirSync(path.join(here, 'results'), { recursive: true });
 const file = path.join(here, 'results', `${stamp.replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, `${JSON.stringify({ measuredAt: stamp, results }, null, 2)}\n`);
 
 for (const r of results) {
+  if (r.benchmark === 'migrate') {
+    for (const step of r.steps) {
+      console.log(`${step.step.padEnd(18)} ${step.seconds.toFixed(2).padStart(8)} s ${step.recordsPerSecond ? `${String(step.recordsPerSecond).padStart(9)} records/s` : ''.padStart(19)}  peak RSS ${String(step.peakRssMb).padStart(4)} MB`);
+    }
+    continue;
+  }
   if (r.benchmark === 'backup') {
     for (const step of r.steps) {
       console.log(

@@ -12,6 +12,11 @@ export interface CliIo {
 
 /** The real process. */
 export function processIo(): CliIo {
+  // A reader that stops early (`cutover ledger --format csv | head`) is not an error of cutover's.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -5,6 +5,13 @@ import { registerBackup } from './commands/backup.js';
 import { registerBackups } from './commands/backups.js';
 import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
+import { registerLedger } from './commands/ledger.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerGoLive } from './commands/go-live.js';
+import { registerReset } from './commands/reset.js';
+import { registerStatus } from './commands/status.js';
+import { registerSnapshot } from './commands/snapshot.js';
+import { registerVerifyMigration } from './commands/verify-migration.js';
 import { registerRestore } from './commands/restore.js';
 import { registerVerify } from './commands/verify.js';
 import { registerDescribe } from './commands/describe.js';
@@ -35,7 +42,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 Exit codes: 0 ok · 1 the command's check found a problem · 2 bad usage or input · 3 an operation failed.
 Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/cutover.yaml\`.`,
     );
-  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerBackup, registerBackups, registerVerify, registerRestore, registerDiff, registerSchema]) {
+  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerBackup, registerBackups, registerVerify, registerRestore, registerDiff, registerSnapshot, registerMigrate, registerVerifyMigration, registerLedger, registerReset, registerGoLive, registerStatus, registerSchema]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) });

@@ -18,6 +18,14 @@ export function jsonValue(value: Value): unknown {
   return value instanceof Uint8Array ? { $b: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') } : value;
 }
 
+/** A value back from its {@link jsonValue}: `{"$b": base64}` as bytes again. */
+export function valueFromJson(value: unknown): Value {
+  if (value !== null && typeof value === 'object' && typeof (value as { $b?: unknown }).$b === 'string') {
+    return new Uint8Array(Buffer.from((value as { $b: string }).$b, 'base64'));
+  }
+  return value as Value;
+}
+
 /** Characters JSON.stringify escapes in a string: quote, backslash, controls, and (lone) surrogates. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 

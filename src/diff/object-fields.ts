@@ -4,7 +4,7 @@
  * added column does not make every record "changed".
  */
 import type { CrmRecord } from '../connectors/contract.js';
-import { canonicalRecordText, recordHash, type HashableRecord } from '../core/record-hash.js';
+import { canonicalRecordText, recordHash, valueFromJson, type HashableRecord } from '../core/record-hash.js';
 import type { Value } from '../core/values.js';
 import type { SourceObject } from './record-source.js';
 
@@ -53,9 +53,6 @@ function projection(fields: string[]): (record: CrmRecord) => HashableRecord {
 export function parseCanonicalText(text: string): HashableRecord {
   const [id, deleted, pairs] = JSON.parse(text) as [string, boolean, Array<[string, unknown]>];
   const values: Record<string, Value> = {};
-  for (const [field, value] of pairs) {
-    values[field] =
-      value !== null && typeof value === 'object' ? new Uint8Array(Buffer.from((value as { $b: string }).$b, 'base64')) : (value as Value);
-  }
+  for (const [field, value] of pairs) values[field] = valueFromJson(value);
   return { id, deleted, values };
 }

@@ -92,7 +92,7 @@ export class SqliteAuditLog implements AuditLog {
 }
 
 /** The operating-system user; os.userInfo() throws for users without a passwd entry (some containers). */
-function currentUser(): string {
+export function currentUser(): string {
   try {
     return os.userInfo().username;
   } catch {

@@ -7,3 +7,5 @@ export { STATE_MIGRATIONS, STATE_SCHEMA_VERSION, type MigrateResult, type StateM
 export type { RunRow, RunStatus, RunsRepository } from './runs-repository.js';
 export type { DeferredLink, IdMapEntry, LedgerEntry, LedgerFilter, LedgerIntent, LedgerOperation, LedgerRepository } from './ledger-repository.js';
 export type { Baseline, BaselinesRepository } from './baselines-repository.js';
+export type { GoLive, GoLivesRepository } from './go-lives-repository.js';
+export { currentUser } from './audit-log.js';

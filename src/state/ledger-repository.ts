@@ -63,6 +63,8 @@ export interface DeferredLink {
   /** The source record the target record was migrated from. */
   fromObject: string;
   fromId: string;
+  /** A referenced record that is never migrated leaves the field empty, as the mapping allows, rather than failing. */
+  missingAsNull?: boolean;
 }
 
 /** Which ledger entries to list. */
@@ -142,12 +144,12 @@ export class SqliteLedgerRepository implements LedgerRepository {
         "INSERT INTO ledger (run_id, system, object, source_object, source_id, target_id, operation, hash, prior, state, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
       );
       const link = this.db.prepare(
-        'INSERT OR REPLACE INTO deferred_links (system, object, target_id, field, source_object, source_id, from_object, from_id, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO deferred_links (system, object, target_id, field, source_object, source_id, from_object, from_id, missing_as_null, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       const at = new Date().toISOString();
       return intents.map((intent) => {
         const result = insert.run(runId, system, intent.object, intent.sourceObject, intent.sourceId, intent.targetId, intent.operation, intent.hash, json(intent.prior), at);
-        for (const deferred of intent.deferred ?? []) link.run(system, deferred.object, deferred.targetId, deferred.field, deferred.sourceObject, deferred.sourceId, deferred.fromObject, deferred.fromId, runId);
+        for (const deferred of intent.deferred ?? []) link.run(system, deferred.object, deferred.targetId, deferred.field, deferred.sourceObject, deferred.sourceId, deferred.fromObject, deferred.fromId, deferred.missingAsNull ? 1 : 0, runId);
         return Number(result.lastInsertRowid);
       });
     });
@@ -155,18 +157,19 @@ export class SqliteLedgerRepository implements LedgerRepository {
 
   confirm(ids: number[]): void {
     this.write(`confirming ${ids.length} change(s)`, () => {
-      const get = this.db.prepare('SELECT * FROM ledger WHERE id = ?');
-      const done = this.db.prepare("UPDATE ledger SET state = 'done' WHERE id = ?");
-      const map = this.db.prepare(
-        'INSERT OR REPLACE INTO id_map (system, source_object, source_id, object, target_id, hash, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (const id of ids) {
-        const row = get.get(id) as LedgerDbRow | undefined;
-        if (!row || row.state === 'done') continue;
-        done.run(id);
-        if (row.operation !== 'deleted' && row.source_object !== null && row.source_id !== null && row.hash !== null) {
-          map.run(row.system, row.source_object, row.source_id, row.object, row.target_id, row.hash, row.run_id);
-        }
+      for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
+        const chunk = ids.slice(start, start + IDS_PER_QUERY);
+        const list = chunk.map(() => '?').join(', ');
+        // The id map follows created and updated records that have a source, from the pending rows being confirmed.
+        this.db
+          .prepare(
+            `INSERT OR REPLACE INTO id_map (system, source_object, source_id, object, target_id, hash, run_id)
+             SELECT system, source_object, source_id, object, target_id, hash, run_id FROM ledger
+             WHERE id IN (${list}) AND state = 'pending' AND operation <> 'deleted' AND source_object IS NOT NULL AND source_id IS NOT NULL AND hash IS NOT NULL
+             ORDER BY id`,
+          )
+          .run(...chunk);
+        this.db.prepare(`UPDATE ledger SET state = 'done' WHERE id IN (${list}) AND state = 'pending'`).run(...chunk);
       }
     });
   }
@@ -220,8 +223,10 @@ export class SqliteLedgerRepository implements LedgerRepository {
 
   unmap(system: string, object: string, targetIds: readonly string[]): void {
     this.write(`forgetting ${targetIds.length} migrated record(s) of ${object}`, () => {
-      const remove = this.db.prepare('DELETE FROM id_map WHERE system = ? AND object = ? AND target_id = ?');
-      for (const id of targetIds) remove.run(system, object, id);
+      for (let start = 0; start < targetIds.length; start += IDS_PER_QUERY) {
+        const chunk = targetIds.slice(start, start + IDS_PER_QUERY);
+        this.db.prepare(`DELETE FROM id_map WHERE system = ? AND object = ? AND target_id IN (${chunk.map(() => '?').join(', ')})`).run(system, object, ...chunk);
+      }
     });
   }
 
@@ -237,6 +242,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
         sourceId: row.source_id as string,
         fromObject: row.from_object as string,
         fromId: row.from_id as string,
+        ...(Number(row.missing_as_null) === 1 ? { missingAsNull: true } : {}),
       })),
     );
   }

@@ -75,7 +75,7 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
   },
   {
     version: 2,
-    name: 'runs, the ledger, the id map, deferred links and baselines',
+    name: 'runs, the ledger, the id map, deferred links, baselines and go-lives',
     up: [
       `CREATE TABLE runs (
         id TEXT PRIMARY KEY,
@@ -134,6 +134,7 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
         source_id TEXT NOT NULL,
         from_object TEXT NOT NULL,
         from_id TEXT NOT NULL,
+        missing_as_null INTEGER NOT NULL DEFAULT 0 CHECK (missing_as_null IN (0, 1)),
         run_id TEXT NOT NULL,
         PRIMARY KEY (system, object, target_id, field)
       )`,
@@ -142,6 +143,18 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
         backup_id TEXT NOT NULL REFERENCES backups (id),
         at TEXT NOT NULL
       )`,
+      // The cutover moments: rollback windows count from the newest, and the delta is measured from it.
+      `CREATE TABLE go_lives (
+        id TEXT PRIMARY KEY,
+        system TEXT NOT NULL,
+        source TEXT NOT NULL,
+        at TEXT NOT NULL,
+        backup_id TEXT REFERENCES backups (id),
+        migrate_run TEXT,
+        frozen_users TEXT,
+        user TEXT NOT NULL
+      )`,
+      'CREATE INDEX go_lives_by_system ON go_lives (system, at)',
     ],
   },
 ];

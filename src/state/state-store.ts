@@ -1,7 +1,7 @@
 /**
  * The state store: an embedded SQLite file, `<plan dir>/.cutover/state.db`,
  * holding what cutover did (backups and their verifications, the audit log,
- * runs, the ledger and baselines; later evaluations and decisions). It is small and
+ * runs, the ledger, baselines and go-lives; later evaluations and decisions). It is small and
  * local, so the synchronous better-sqlite3 API is used throughout.
  */
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { type AuditLog, SqliteAuditLog } from './audit-log.js';
 import { type BackupsRepository, SqliteBackupsRepository } from './backups-repository.js';
 import { type BaselinesRepository, SqliteBaselinesRepository } from './baselines-repository.js';
+import { type GoLivesRepository, SqliteGoLivesRepository } from './go-lives-repository.js';
 import { type LedgerRepository, SqliteLedgerRepository } from './ledger-repository.js';
 import { type RunsRepository, SqliteRunsRepository } from './runs-repository.js';
 import { isSqliteError, stateError } from './state-errors.js';
@@ -40,6 +41,8 @@ export class StateStore {
   readonly ledger: LedgerRepository;
   /** Each target's baseline snapshot. */
   readonly baselines: BaselinesRepository;
+  /** The recorded cutover moments. */
+  readonly goLives: GoLivesRepository;
   private readonly db: Database.Database;
 
   private constructor(db: Database.Database, file: string) {
@@ -50,6 +53,7 @@ export class StateStore {
     this.runs = new SqliteRunsRepository(db, file);
     this.ledger = new SqliteLedgerRepository(db, file);
     this.baselines = new SqliteBaselinesRepository(db, file);
+    this.goLives = new SqliteGoLivesRepository(db, file);
   }
 
   /**

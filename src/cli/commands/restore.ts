@@ -1,16 +1,16 @@
 /** `cutover restore <backup> --to <system>`: make a system match a backup. */
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { backupSecret, backupStorage } from '../../backup/backup-key.js';
+import { backupSecret } from '../../backup/backup-key.js';
 import { openBackupChain } from '../../backup/backup-chain.js';
-import { resolveBackup, SAFETY_REFERENCE } from '../../backup/backup-ref.js';
-import { runRestore, type RestorePlan } from '../../backup/restore.js';
-import { runBackup } from '../../backup/run-backup.js';
+import { resolveBackup } from '../../backup/backup-ref.js';
+import { runRestore } from '../../backup/restore.js';
 import { verifyBackup } from '../../backup/verify-backup.js';
 import { CutoverError } from '../../core/errors.js';
 import { openSystem } from '../../operations/open-system.js';
-import { resolveSystem, type SystemTarget } from '../../plan/systems.js';
+import { resolveSystem } from '../../plan/systems.js';
+import { confirmProduction } from '../confirm.js';
 import type { CliContext } from '../context.js';
+import { safetyBackup } from '../safety-backup.js';
 import { count, duration, table } from '../format.js';
 
 interface RestoreCliOptions {
@@ -40,7 +40,7 @@ export function registerRestore(program: Command, context: CliContext): void {
       const handle = resolveBackup(ref, { state, plan, cwd: context.io.cwd });
       const secret = backupSecret({ plan, cwd: context.io.cwd, env: context.io.env, ...(options.keyFile ? { keyFile: options.keyFile } : {}) });
       const target = resolveSystem(options.to, { plan, cwd: context.io.cwd, env: context.io.env });
-      if (!options.dryRun) await confirmProduction(context, target, options.yes ?? false);
+      if (!options.dryRun) await confirmProduction(context, target, options.yes ?? false, 'a restore overwrites its records', 'Restore into');
       if (!options.dryRun) {
         // A restore writes from the backup; every chunk is authenticated first, so a damaged backup writes nothing.
         const verified = await verifyBackup(handle, { secret, deep: false, ...(state ? { state } : {}) });
@@ -61,7 +61,8 @@ export function registerRestore(program: Command, context: CliContext): void {
           prune: options.prune ?? false,
           dryRun: options.dryRun ?? false,
           beforeWrite: async (restorePlan) => {
-            safety = await safetyBackup(context, restorePlan, target, secret, options.out);
+            const destructive = restorePlan.objects.some((object) => object.update > 0 || object.prune > 0);
+            if (destructive) safety = await safetyBackup(context, target, secret, 'overwriting', options.out);
           },
         });
         if (report.failures.length > 0) context.exitCode = 3;
@@ -76,41 +77,10 @@ export function registerRestore(program: Command, context: CliContext): void {
     });
 }
 
-async function confirmProduction(context: CliContext, target: SystemTarget, yes: boolean): Promise<void> {
-  if (target.environment !== 'production') return;
-  if (!yes) {
-    throw new CutoverError('system.production', `${target.name} is a production system; a restore overwrites its records.`, {
-      hints: ['preview with --dry-run, then confirm with --yes'],
-    });
-  }
-  if (process.stdin.isTTY && context.io.isTTY && !context.json) {
-    const prompt = createInterface({ input: process.stdin, output: process.stderr });
-    const answer = await prompt.question(`Restore into production system ${target.name}? Type its name to confirm: `);
-    prompt.close();
-    if (answer.trim() !== target.name) throw new CutoverError('system.production', 'Not confirmed; nothing was written.');
-  }
-}
-
 /**
  * Before a restore changes or deletes records of a system, a backup of that
  * system is taken and verified, so that nothing the restore overwrites is lost.
  */
-async function safetyBackup(context: CliContext, plan: RestorePlan, target: SystemTarget, secret: string, out: string | undefined): Promise<string | undefined> {
-  const destructive = plan.objects.some((object) => object.update > 0 || object.prune > 0);
-  if (!destructive) return undefined;
-  const storage = backupStorage({ plan: context.planIfAny(), cwd: context.io.cwd, ...(out ? { out } : {}) });
-  const state = context.state(storage);
-  if (!state) throw new CutoverError('internal', 'No state store for the safety backup.');
-  context.note(`Backing up ${target.name} before overwriting it …`);
-  const backup = await runBackup({ target, storage, secret, state, restart: true });
-  const verified = await verifyBackup({ id: backup.id, dir: backup.path, system: backup.system, row: state.backups.get(backup.id) }, { secret, deep: false, state });
-  if (!verified.ok) {
-    throw new CutoverError('write.failed', `The safety backup ${backup.id} of ${target.name} did not verify; nothing was restored.`, { details: verified.problems });
-  }
-  state.backups.addReference(backup.id, SAFETY_REFERENCE, target.name);
-  return backup.id;
-}
-
 function renderRestore(id: string, target: string, report: Awaited<ReturnType<typeof runRestore>>, safety: string | undefined): string {
   const header = report.dryRun
     ? `Dry run: restoring ${id} into ${target} would:`

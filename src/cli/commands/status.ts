@@ -1,0 +1,57 @@
+/** `cutover status`: where the migration stands, from the state store. */
+import type { Command } from 'commander';
+import { latestBackup } from '../../backup/backup-ref.js';
+import { CutoverError } from '../../core/errors.js';
+import { migrationSystems } from '../../operations/migration-setup.js';
+import type { RunRow } from '../../state/index.js';
+import type { CliContext } from '../context.js';
+import { count } from '../format.js';
+
+const HOUR = 3_600_000;
+
+/** Adds the command. */
+export function registerStatus(program: Command, context: CliContext): void {
+  program
+    .command('status')
+    .description('where the migration stands: the last backup of the source and its verification, the target\'s baseline, migration and reset runs, the go-live time and the hours since')
+    .action(() => {
+      const loaded = context.plan();
+      const systems = migrationSystems(loaded, context.io.env);
+      const state = context.state();
+      if (!state) throw new CutoverError('internal', 'No state store.');
+      const source = systems.source.name;
+      const target = systems.target.name;
+      const backup = latestBackup(state, source);
+      const verification = backup ? state.backups.lastVerification(backup.id) : undefined;
+      const baseline = state.baselines.get(target);
+      const runs = (kind: string): RunRow[] => state.runs.list({ kind, system: target }).filter((run) => !run.dryRun);
+      const lastMigration = runs('migrate')[0];
+      const lastReset = runs('reset')[0];
+      const goLive = state.goLives.latest(target);
+      const now = Date.now();
+      const hoursSince = goLive ? Math.round(((now - Date.parse(goLive.at)) / HOUR) * 10) / 10 : null;
+      const window = hoursSince === null ? 'not live' : hoursSince <= 24 ? 'immediate (0-24 h)' : hoursSince <= 24 * 7 ? 'delayed (1-7 days)' : 'past the delayed window (over 7 days)';
+      const result = {
+        project: loaded.plan.project.name,
+        source,
+        target,
+        backup: backup ? { id: backup.id, at: backup.finishedAt, records: backup.records, verification: verification ? { mode: verification.mode, ok: verification.ok, at: verification.at } : null } : null,
+        baseline: baseline ?? null,
+        migration: lastMigration ? { id: lastMigration.id, status: lastMigration.status, at: lastMigration.startedAt, seconds: lastMigration.seconds, summary: lastMigration.summary, error: lastMigration.error } : null,
+        reset: lastReset ? { id: lastReset.id, status: lastReset.status, at: lastReset.startedAt } : null,
+        goLive: goLive ? { id: goLive.id, at: goLive.at, hoursSince, window, backupId: goLive.backupId, frozenUsers: goLive.frozenUsers.length } : null,
+        measuredAt: new Date(now).toISOString(),
+      };
+      context.emit(result, () => {
+        const failures = (lastMigration?.summary as { failures?: number } | null)?.failures;
+        return [
+          `${result.project}: ${source} → ${target}`,
+          `  backup of ${source}: ${backup ? `${backup.id}, ${count(backup.records)} records, ${verification ? `${verification.mode} verification ${verification.ok ? 'passed' : 'FAILED'} at ${verification.at}` : 'never verified'}` : 'none — cutover backup ' + source}`,
+          `  baseline of ${target}: ${baseline ? `${baseline.backupId} (${baseline.at})` : `none — cutover snapshot ${target}`}`,
+          `  last migration: ${lastMigration ? `${lastMigration.id}, ${lastMigration.status}${failures ? `, ${count(failures)} record(s) failed` : ''}${lastMigration.error ? ` (${lastMigration.error})` : ''}` : 'none'}`,
+          ...(lastReset ? [`  last reset: ${lastReset.id}, ${lastReset.status}`] : []),
+          `  go-live: ${goLive ? `${goLive.at}, ${hoursSince} h ago — rollback window: ${window}${goLive.frozenUsers.length ? `; ${count(goLive.frozenUsers.length)} source user(s) frozen` : ''}` : 'not yet'}`,
+        ].join('\n');
+      });
+    });
+}

@@ -1,0 +1,62 @@
+/**
+ * Settles the intents an interrupted run left pending: each is checked
+ * against the system, and confirmed when its effect is there, forgotten when
+ * it is not. Runs before a migration or reset writes anything.
+ */
+import type { Connector, CrmRecord } from '../../connectors/contract.js';
+import { jsonValue } from '../../core/record-hash.js';
+import type { LedgerEntry, StateStore } from '../../state/index.js';
+
+/** What recovery found. */
+export interface Recovery {
+  /** Intents whose effect had happened: now confirmed. */
+  confirmed: number;
+  /** Intents whose effect had not happened: forgotten, to be done again. */
+  dropped: number;
+}
+
+/** Ids per read of the system. */
+const IDS_PER_READ = 500;
+
+/** Checks every pending intent of `system` against the connector. */
+export async function recoverPending(state: StateStore, system: string, connector: Connector, signal?: AbortSignal): Promise<Recovery> {
+  const pending = state.ledger.pending(system);
+  const recovery: Recovery = { confirmed: 0, dropped: 0 };
+  const byObject = new Map<string, LedgerEntry[]>();
+  for (const entry of pending) byObject.set(entry.object, [...(byObject.get(entry.object) ?? []), entry]);
+  for (const [object, entries] of byObject) {
+    for (let start = 0; start < entries.length; start += IDS_PER_READ) {
+      const chunk = entries.slice(start, start + IDS_PER_READ);
+      const found = new Map((await connector.get(object, [...new Set(chunk.map((entry) => entry.targetId))], signal ? { signal } : {})).map((record) => [record.id, record]));
+      const happened = chunk.filter((entry) => effectHappened(entry, found.get(entry.targetId)));
+      const missed = chunk.filter((entry) => !happened.includes(entry));
+      state.transaction(() => {
+        state.ledger.confirm(happened.map((entry) => entry.id));
+        state.ledger.drop(missed.map((entry) => entry.id));
+      });
+      recovery.confirmed += happened.length;
+      recovery.dropped += missed.length;
+    }
+  }
+  return recovery;
+}
+
+/**
+ * Whether an intent's effect is in the system: a created record exists; a
+ * deleted one does not; an updated one no longer has all of its prior
+ * values (only fields that changed are recorded as prior).
+ */
+function effectHappened(entry: LedgerEntry, current: CrmRecord | undefined): boolean {
+  switch (entry.operation) {
+    case 'created':
+      return current !== undefined;
+    case 'deleted':
+      return current === undefined;
+    case 'updated': {
+      if (!current) return false;
+      const prior = entry.prior ?? {};
+      const fields = Object.keys(prior);
+      return fields.length === 0 || fields.some((field) => JSON.stringify(jsonValue(current.values[field] ?? null)) !== JSON.stringify(prior[field] ?? null));
+    }
+  }
+}

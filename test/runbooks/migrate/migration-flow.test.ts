@@ -1,0 +1,127 @@
+/**
+ * The migration flow of the demo plan, through the CLI in process, with
+ * SQLite, PostgreSQL and MariaDB as source and target: snapshot the target,
+ * back up and verify the source, migrate, verify the migration, reset the
+ * target to its snapshot, migrate again, go live freezing the source's users.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { bufferIo } from '../../../src/cli/io.js';
+import { main } from '../../../src/cli/main.js';
+import { openConnector } from '../../../src/connectors/registry.js';
+import { resolveProfile } from '../../../src/connectors/sql/sql-profile.js';
+import { generateInto, shapeFacts } from '../../../src/generate/index.js';
+import { demoPlan } from '../../../src/operations/plan-templates.js';
+import { createTestDatabase, databaseKinds, type DatabaseKind, type TestDatabase } from '../../support/databases.js';
+
+const RECORDS = 200;
+const KEY = 'Fp9cQ2m1rVdXGkqJ0HbLrW7sYtTz3uNvA8eCiOjKlMo=';
+const kinds = databaseKinds();
+// Every database as a source and as a target, in three runs.
+const pairs: Array<[DatabaseKind, DatabaseKind]> = [
+  ['sqlite', 'sqlite'],
+  ['postgres', 'mysql'],
+  ['mysql', 'postgres'],
+].filter(([a, b]) => kinds.includes(a as DatabaseKind) && kinds.includes(b as DatabaseKind)) as Array<[DatabaseKind, DatabaseKind]>;
+
+async function run(dir: string, args: string[]): Promise<{ code: number; out: string; err: string; json: any }> {
+  const io = bufferIo({ cwd: dir, env: { ...process.env, CUTOVER_KEY: KEY } });
+  const code = await main([...args, '--json'], io);
+  let json: unknown;
+  try {
+    json = JSON.parse(io.out);
+  } catch {
+    json = undefined;
+  }
+  return { code, out: io.out, err: io.err, json };
+}
+
+for (const [sourceKind, targetKind] of pairs) {
+  describe(`migration flow: ${sourceKind} → ${targetKind}`, () => {
+    const databases: TestDatabase[] = [];
+    let dir: string;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'cutover-flow-'));
+      const source = await createTestDatabase(sourceKind);
+      const target = await createTestDatabase(targetKind);
+      databases.push(source, target);
+      const asOf = new Date('2026-06-30T00:00:00Z');
+      for (const [db, shape, records] of [
+        [source, 'legacy', RECORDS],
+        [target, 'salesforce', 0],
+      ] as const) {
+        const connector = await openConnector(
+          { kind: db.kind, url: db.url, profile: resolveProfile(shapeFacts(shape).profile), baseDir: dir, displayName: shape },
+          { create: true },
+        );
+        await generateInto(connector, { shape, records, seed: 7, asOf });
+        await connector.close();
+      }
+      // The demo plan, pointed at these databases; its mapping is what `cutover init --demo` ships.
+      const plan = parseDocument(demoPlan({ records: RECORDS, seed: 7 }));
+      plan.setIn(['systems', 'legacy', 'url'], source.url);
+      plan.setIn(['systems', 'salesforce', 'url'], target.url);
+      plan.setIn(['backup', 'key'], 'env:CUTOVER_KEY');
+      writeFileSync(path.join(dir, 'cutover.yaml'), plan.toString());
+    });
+
+    afterAll(async () => {
+      for (const db of databases) await db.drop();
+    });
+
+    it('snapshots, backs up, migrates, verifies, resets to the snapshot, migrates again and goes live', async () => {
+      const snapshot = await run(dir, ['snapshot', 'salesforce']);
+      expect(snapshot.err).toBe('');
+      expect(snapshot.code).toBe(0);
+      expect(snapshot.json.baseline).toBe(true);
+
+      expect((await run(dir, ['backup', 'legacy'])).code).toBe(0);
+      expect((await run(dir, ['verify', 'latest', '--deep'])).code).toBe(0);
+
+      const dry = await run(dir, ['migrate', '--dry-run']);
+      expect(dry.code).toBe(0);
+      const first = await run(dir, ['migrate', '--yes']);
+      expect(first.err).not.toContain('Error');
+      expect(first.code).toBe(0);
+      expect(first.json.failures.count).toBe(0);
+      const created = first.json.objects.reduce((sum: number, o: { created: number }) => sum + o.created, 0);
+      expect(created).toBeGreaterThan(RECORDS / 2);
+      // The dry run promised what the run did.
+      expect(dry.json.objects.map((o: { created: number }) => o.created)).toEqual(first.json.objects.map((o: { created: number }) => o.created));
+
+      const verified = await run(dir, ['verify-migration']);
+      expect(verified.code).toBe(0);
+      expect(verified.json.ok).toBe(true);
+      expect(verified.json.objects.every((o: { missing: number; corrupted: number; matched: number; expected: number }) => o.missing === 0 && o.corrupted === 0 && o.matched === o.expected)).toBe(true);
+
+      const ledger = await run(dir, ['ledger', '--format', 'json']);
+      expect(ledger.json.entries.filter((e: { operation: string }) => e.operation === 'created')).toHaveLength(created);
+
+      const again = await run(dir, ['migrate', '--yes']);
+      expect(again.json.objects.every((o: { created: number; updated: number }) => o.created === 0 && o.updated === 0)).toBe(true);
+
+      const reset = await run(dir, ['reset', 'salesforce', '--yes']);
+      expect(reset.code).toBe(0);
+      expect(reset.json.equal).toBe(true);
+      expect(reset.json.objects.reduce((sum: number, o: { deleted: number }) => sum + o.deleted, 0)).toBe(created);
+
+      const second = await run(dir, ['migrate', '--yes']);
+      expect(second.code).toBe(0);
+      expect(second.json.objects.reduce((sum: number, o: { created: number }) => sum + o.created, 0)).toBe(created);
+      expect((await run(dir, ['verify-migration'])).code).toBe(0);
+
+      const live = await run(dir, ['go-live', '--freeze-source', '--yes']);
+      expect(live.code).toBe(0);
+      expect(live.json.frozenUsers.length).toBeGreaterThan(0);
+      const status = await run(dir, ['status']);
+      expect(status.json.goLive.window).toBe('immediate (0-24 h)');
+      expect(status.json.migration.id).toBe(second.json.id);
+      // After go-live, reset and migrate refuse without --force: they would overwrite what people entered.
+      expect((await run(dir, ['reset', 'salesforce', '--yes'])).code).toBe(2);
+    });
+  });
+}
