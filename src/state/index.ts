@@ -5,7 +5,7 @@ export type { AuditEntry, AuditLog, AuditRecord } from './audit-log.js';
 export { isSecretName, isSecretReference, REDACTED, redactArgs, redactText, redactValue } from './redact.js';
 export { STATE_MIGRATIONS, STATE_SCHEMA_VERSION, type MigrateResult, type StateMigration } from './state-migrations.js';
 export type { RunRow, RunStatus, RunsRepository } from './runs-repository.js';
-export type { DeferredLink, IdMapEntry, LedgerEntry, LedgerFilter, LedgerIntent, LedgerOperation, LedgerRepository } from './ledger-repository.js';
+export type { DeferredLink, IdMapEntry, LedgerEntry, LedgerFilter, LedgerIntent, LedgerOperation, LedgerRepository, TouchedRecord } from './ledger-repository.js';
 export type { Baseline, BaselinesRepository } from './baselines-repository.js';
 export type { GoLive, GoLivesRepository } from './go-lives-repository.js';
 export { currentUser } from './audit-log.js';

@@ -102,6 +102,18 @@ export interface LedgerRepository {
   clearLinks(system: string, links: ReadonlyArray<Pick<DeferredLink, 'object' | 'targetId' | 'field'>>): void;
   /** Entries matching the filter, oldest first. */
   entries(filter?: LedgerFilter): LedgerEntry[];
+  /** Every record of a system cutover touched, with its first and last confirmed effect, without loading the entries. */
+  touched(system: string): TouchedRecord[];
+  /** The confirmed entries of some records of one object, oldest first. */
+  entriesOf(system: string, object: string, targetIds: readonly string[]): LedgerEntry[];
+}
+
+/** A record of a system cutover touched: what it did to it first and last. */
+export interface TouchedRecord {
+  object: string;
+  targetId: string;
+  first: LedgerOperation;
+  last: LedgerOperation;
 }
 
 interface LedgerDbRow {
@@ -269,6 +281,37 @@ export class SqliteLedgerRepository implements LedgerRepository {
       if (!filter.withPending) clauses.push("state = 'done'");
       const sql = `SELECT * FROM ledger${clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY id`;
       return (this.db.prepare(sql).all(...params) as LedgerDbRow[]).map(entryOf);
+    });
+  }
+
+  touched(system: string): TouchedRecord[] {
+    return guard(this.file, 'reading what cutover touched', () => {
+      // SQLite gives a bare column the value of the row MIN() or MAX() chose.
+      const ends = (aggregate: 'MIN' | 'MAX') =>
+        this.db
+          .prepare(`SELECT object, target_id, operation, ${aggregate}(id) AS at FROM ledger WHERE system = ? AND state = 'done' GROUP BY object, target_id`)
+          .all(system) as Array<{ object: string; target_id: string; operation: LedgerOperation }>;
+      const last = new Map(ends('MAX').map((row) => [`${row.object}\u0000${row.target_id}`, row.operation]));
+      return ends('MIN').map((row) => ({
+        object: row.object,
+        targetId: row.target_id,
+        first: row.operation,
+        last: last.get(`${row.object}\u0000${row.target_id}`) ?? row.operation,
+      }));
+    });
+  }
+
+  entriesOf(system: string, object: string, targetIds: readonly string[]): LedgerEntry[] {
+    return guard(this.file, `reading the ledger of ${object}`, () => {
+      const entries: LedgerEntry[] = [];
+      for (let start = 0; start < targetIds.length; start += IDS_PER_QUERY) {
+        const chunk = targetIds.slice(start, start + IDS_PER_QUERY);
+        const rows = this.db
+          .prepare(`SELECT * FROM ledger WHERE system = ? AND object = ? AND state = 'done' AND target_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY id`)
+          .all(system, object, ...chunk) as LedgerDbRow[];
+        entries.push(...rows.map(entryOf));
+      }
+      return entries.sort((a, b) => a.id - b.id);
     });
   }
 

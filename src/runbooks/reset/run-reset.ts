@@ -11,7 +11,7 @@ import { throwIfAborted } from '../../core/errors.js';
 import { jsonValue, recordHash, valueFromJson } from '../../core/record-hash.js';
 import type { Value } from '../../core/values.js';
 import type { DiffReport } from '../../diff/index.js';
-import type { LedgerEntry, LedgerIntent, StateStore } from '../../state/index.js';
+import type { LedgerIntent, StateStore } from '../../state/index.js';
 import { recoverPending, type Recovery } from '../migrate/recover.js';
 import { newRunId } from '../migrate/run-migration.js';
 
@@ -95,7 +95,7 @@ export async function runReset(options: ResetOptions): Promise<ResetReport> {
   try {
     const recovered = dryRun ? { confirmed: 0, dropped: 0 } : await recoverPending(state, system, connector, options.signal);
     const description = await connector.describe();
-    const histories = historiesOf(state.ledger.entries({ system }));
+    const histories = historiesOf(state, system);
     // Parents first in the description; deletions go children first.
     const order = description.objects.map((object) => object.name).filter((name) => histories.has(name));
     const plans = new Map<string, { toDelete: CrmRecord[]; toRevert: Array<{ history: RecordHistory; current: CrmRecord }>; toRecreate: RecordHistory[] }>();
@@ -148,24 +148,37 @@ export async function runReset(options: ResetOptions): Promise<ResetReport> {
   }
 }
 
-/** Per object, per record: what cutover did first, from the ledger in order. */
-function historiesOf(entries: LedgerEntry[]): Map<string, RecordHistory[]> {
-  const byRecord = new Map<string, RecordHistory>();
-  for (const entry of entries) {
-    const key = `${entry.object}\u0000${entry.targetId}`;
-    let history = byRecord.get(key);
-    if (!history) {
-      history = { object: entry.object, targetId: entry.targetId, createdByCutover: entry.operation === 'created', prior: {}, deletedRecord: undefined };
-      byRecord.set(key, history);
-    }
-    if (entry.operation === 'updated') {
-      for (const [field, value] of Object.entries(entry.prior ?? {})) if (!(field in history.prior)) history.prior[field] = value;
-    } else if (entry.operation === 'deleted' && history.deletedRecord === undefined && !history.createdByCutover) {
-      history.deletedRecord = entry.prior ?? {};
-    }
-  }
+/**
+ * Per object, the records to look at: those cutover created and has not
+ * deleted since (to delete), and those that were there before it (whose
+ * entries give the prior values). Records it created and deleted again are
+ * gone already: repeated migrate-reset cycles do not grow the plan.
+ */
+function historiesOf(state: StateStore, system: string): Map<string, RecordHistory[]> {
   const byObject = new Map<string, RecordHistory[]>();
-  for (const history of byRecord.values()) byObject.set(history.object, [...(byObject.get(history.object) ?? []), history]);
+  const add = (history: RecordHistory): void => {
+    byObject.set(history.object, [...(byObject.get(history.object) ?? []), history]);
+  };
+  const preexisting = new Map<string, string[]>();
+  for (const record of state.ledger.touched(system)) {
+    if (record.first === 'created') {
+      if (record.last !== 'deleted') add({ object: record.object, targetId: record.targetId, createdByCutover: true, prior: {}, deletedRecord: undefined });
+    } else preexisting.set(record.object, [...(preexisting.get(record.object) ?? []), record.targetId]);
+  }
+  for (const [object, ids] of preexisting) {
+    const histories = new Map<string, RecordHistory>();
+    for (const entry of state.ledger.entriesOf(system, object, ids)) {
+      let history = histories.get(entry.targetId);
+      if (!history) {
+        history = { object, targetId: entry.targetId, createdByCutover: false, prior: {}, deletedRecord: undefined };
+        histories.set(entry.targetId, history);
+      }
+      if (entry.operation === 'updated') {
+        for (const [field, value] of Object.entries(entry.prior ?? {})) if (!(field in history.prior)) history.prior[field] = value;
+      } else if (entry.operation === 'deleted' && history.deletedRecord === undefined) history.deletedRecord = entry.prior ?? {};
+    }
+    for (const history of histories.values()) add(history);
+  }
   return byObject;
 }
 
