@@ -291,7 +291,10 @@ async function revert(run: ResetRun, object: string, items: Array<{ history: Rec
       prior: Object.fromEntries(Object.keys(history.prior).map((field) => [field, jsonValue(current.values[field] ?? null)])),
     }));
     const records = chunk.map(({ history }) => ({ id: history.targetId, values: valuesOf(history.prior) }));
-    done += (await apply(run, object, 'revert', intents, () => run.connector.write(object, 'update', records))).length;
+    const ok = await apply(run, object, 'revert', intents, () => run.connector.write(object, 'update', records));
+    // What the migration wrote there is undone: the next migration writes it again.
+    run.state.ledger.unmap(run.system, object, ok);
+    done += ok.length;
   }
   return done;
 }
