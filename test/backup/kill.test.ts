@@ -6,7 +6,6 @@
  * source, the restore has every record once.
  * CUTOVER_KILL_POINTS sets how many kill points (default 20 each).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,24 +23,11 @@ import { bufferIo } from '../../src/cli/io.js';
 import { loadPlan } from '../../src/plan/load-plan.js';
 import { systemFromPlan } from '../../src/plan/systems.js';
 import { StateStore } from '../../src/state/index.js';
+import { runAndKill } from '../support/child-cli.js';
 
-const BIN = path.join(import.meta.dirname, '../../bin/cutover.js');
 const POINTS = Number(process.env.CUTOVER_KILL_POINTS ?? 20);
 const SECRET_ENV = { CUTOVER_KEY: 'not the key: the demo plan names its own key file' };
-
-/** Runs the CLI in a child process and SIGKILLs it after `ms` (or lets it finish); resolves with how it ended. */
-function runAndKill(args: string[], cwd: string, ms: number | undefined): Promise<{ killed: boolean; code: number | null; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...SECRET_ENV }, stdio: 'ignore' });
-    const timer = ms === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ killed: signal === 'SIGKILL', code, ms: performance.now() - started });
-    });
-  });
-}
+const runAndKillWithKey = (args: string[], cwd: string, ms: number | undefined) => runAndKill(args, cwd, ms, SECRET_ENV);
 
 describe('killed with SIGKILL', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cutover-kill-'));
@@ -57,14 +43,14 @@ describe('killed with SIGKILL', () => {
     const loaded = loadPlan(planFile);
     const source = systemFromPlan(loaded, 'legacy');
     const secret = backupSecret({ plan: loaded, cwd: dir, env: process.env });
-    const full = await runAndKill(['backup', 'legacy', '--plan', planFile, '--out', path.join(dir, 'measure')], dir, undefined);
+    const full = await runAndKillWithKey(['backup', 'legacy', '--plan', planFile, '--out', path.join(dir, 'measure')], dir, undefined);
     expect(full.code).toBe(0);
     const live = await openConnector(source);
     try {
       for (let point = 0; point < POINTS; point += 1) {
         const storage = path.join(dir, `kill-${point}`);
         const delay = Math.round(((point + 0.5) / POINTS) * full.ms);
-        await runAndKill(['backup', 'legacy', '--plan', planFile, '--out', storage], dir, delay);
+        await runAndKillWithKey(['backup', 'legacy', '--plan', planFile, '--out', storage], dir, delay);
         const state = StateStore.open(path.dirname(planFile));
         try {
           for (const row of state.backups.list().filter((candidate) => candidate.path.startsWith(storage))) {
@@ -97,12 +83,12 @@ describe('killed with SIGKILL', () => {
     state.close();
     expect(backup).toBeDefined();
     const restoreArgs = (file: string) => ['restore', backup!.id, '--to', `sqlite:${file}`, '--plan', planFile];
-    const measure = await runAndKill(restoreArgs(path.join(dir, 'restore-measure.db')), dir, undefined);
+    const measure = await runAndKillWithKey(restoreArgs(path.join(dir, 'restore-measure.db')), dir, undefined);
     expect(measure.code).toBe(0);
     for (let point = 0; point < POINTS; point += 1) {
       const file = path.join(dir, `restore-${point}.db`);
       const delay = Math.round(((point + 0.5) / POINTS) * measure.ms);
-      await runAndKill(restoreArgs(file), dir, delay);
+      await runAndKillWithKey(restoreArgs(file), dir, delay);
       const into = await openConnector(
         { kind: 'sqlite', url: `sqlite:${file}`, profile: resolveProfile('generic'), baseDir: dir, displayName: 'restored' },
         { create: true },

@@ -7,7 +7,6 @@
  * id map, nothing is left pending, and a reset ends equal to the baseline.
  * CUTOVER_KILL_POINTS sets how many kill points (default 10 each).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,23 +18,9 @@ import type { SqlConnector } from '../../../src/connectors/sql/sql-connector.js'
 import { loadPlan } from '../../../src/plan/load-plan.js';
 import { systemFromPlan } from '../../../src/plan/systems.js';
 import { StateStore } from '../../../src/state/index.js';
+import { runAndKill } from '../../support/child-cli.js';
 
-const BIN = path.join(import.meta.dirname, '../../../bin/cutover.js');
 const POINTS = Number(process.env.CUTOVER_KILL_POINTS ?? 10);
-
-/** Runs the CLI in a child process and SIGKILLs it after `ms` (or lets it finish). */
-function runAndKill(args: string[], cwd: string, ms: number | undefined): Promise<{ killed: boolean; code: number | null; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: process.env, stdio: 'ignore' });
-    const timer = ms === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ killed: signal === 'SIGKILL', code, ms: performance.now() - started });
-    });
-  });
-}
 
 describe('migrate and reset killed with SIGKILL', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cutover-kill-migrate-'));
