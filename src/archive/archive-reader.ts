@@ -66,7 +66,7 @@ export class ArchiveReader {
       const place = { object, chunk: chunk.file };
       let records: CrmRecord[];
       try {
-        const decoded = decodeRecordChunk(loaded.value);
+        const decoded = decodeRecordChunk(loaded.value.body);
         if (decoded.header.object !== object) throw new ChunkProblem(place, `holds records of ${decoded.header.object}`);
         records = decoded.records;
       } catch (error) {
@@ -83,7 +83,7 @@ export class ArchiveReader {
     if (!entry) throw archiveNotFoundError(`The blob ${name} in backup ${this.manifest.id}`);
     const place = { blob: name, chunk: entry.file };
     try {
-      const decoded = decodeBlob(await loadChunk(this.ctx, place, entry));
+      const decoded = decodeBlob((await loadChunk(this.ctx, place, entry)).body);
       if (decoded.header.name !== name) throw new ChunkProblem(place, `holds the blob ${decoded.header.name}`);
       return decoded.value as T;
     } catch (error) {

@@ -1,27 +1,38 @@
 /**
  * Writing an archive. Each `append` serializes its page at once (the
- * canonical texts and their hashes, on the caller's thread), then
- * compression (thread pool), encryption and the fsync'd chunk file happen in
- * the background while the caller reads the next page; journal lines are
- * appended strictly in order, and a chunk counts only once its line is on
- * disk. At most {@link IN_FLIGHT} chunks are pending; a background failure
- * is thrown by the next call.
+ * canonical texts, on the caller's thread), then the lines' hashes,
+ * compression, encryption and the fsync'd chunk file happen in a chunk
+ * worker while the caller reads the next page; journal lines are
+ * appended strictly in order (journal-commits.ts), and a chunk counts only
+ * once its line is on disk. At most {@link IN_FLIGHT} chunks are pending; a
+ * background failure is thrown by the next call.
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CrmRecord } from '../connectors/contract.js';
 import { CutoverError } from '../core/errors.js';
-import { chunkAad, MAX_CHUNKS_PER_KEY, newArchiveKeys, sealChunk, sha256Hex, type ArchiveKeys } from './archive-crypto.js';
-import { compressBody, encodeBlob, encodeRecordChunk } from './chunk-codec.js';
-import { writeDurable, syncFolder, writeAtomic } from './durable-files.js';
+import { archiveIoError } from './archive-errors.js';
+import { chunkAad, MAX_CHUNKS_PER_KEY, newArchiveKeys, type ArchiveKeys } from './archive-crypto.js';
+import { encodeBlob, encodeRecordBody, type RecordChunkBody } from './chunk-codec.js';
+import { ChunkWriteError, sealCopyInWorker, sealInWorker, type SealedChunk } from './chunk-pool.js';
+import { syncFolder, writeAtomic } from './durable-files.js';
 import { FILES, type ArchiveHeader, type ArchiveMeta, type Manifest } from './format.js';
-import { appendJournal, type JournalEntry } from './journal.js';
+import type { JournalEntry } from './journal.js';
+import { JournalCommits } from './journal-commits.js';
 import { buildHeader, buildManifest, cleanMeta, writeManifest } from './manifest.js';
 import { resumeArchive } from './writer-resume.js';
 import { chunkFileName, WriterState } from './writer-state.js';
 
-/** Chunks compressed, encrypted and written in the background at most. */
-export const IN_FLIGHT = 3;
+/**
+ * Chunks written or committed in the background at most. A chunk commits
+ * two worker round trips after its page was serialized, and a reply is
+ * handled only when the caller's thread reaches its event loop (once a page):
+ * fewer made the caller wait for the disk.
+ */
+export const IN_FLIGHT = 8;
+
+/** Bodies' memory kept for later pages: one page is serialized while a worker seals the previous ones. */
+const SPARE_BODIES = 3;
 
 /** Writes one archive; create a new one or resume an unfinished one. */
 export class ArchiveWriter {
@@ -35,8 +46,10 @@ export class ArchiveWriter {
   /** Objects begun and not yet ended, with their id field and fields. */
   private readonly open = new Map<string, { idField: string; fields: string[] }>();
   private pending: Array<Promise<void>> = [];
+  /** Memory of bodies already sealed, written into again: fewer large allocations, less garbage collection. */
+  private readonly spare: ArrayBuffer[] = [];
+  private readonly journal: JournalCommits;
   private tail: Promise<void> = Promise.resolve();
-  private failure: { error: unknown } | undefined;
   private finished = false;
 
   private constructor(dir: string, keys: ArchiveKeys, header: ArchiveHeader, state: WriterState) {
@@ -46,6 +59,10 @@ export class ArchiveWriter {
     this.meta = cleanMeta(header);
     this.state = state;
     this.sequence = state.lastSequence;
+    this.journal = new JournalCommits(dir, keys.mac, async (entry) => {
+      const replaced = this.state.apply(entry);
+      if (replaced) await rm(path.join(this.dir, replaced), { force: true });
+    });
   }
 
   /** Starts a new archive in `dir`, which must not exist or be empty. */
@@ -106,11 +123,16 @@ export class ArchiveWriter {
     const spec = this.open.get(object);
     if (!spec) throw new CutoverError('internal', `append(${object}) before beginObject(${object}) or after endObject.`);
     if (records.length === 0) return;
-    const encoded = encodeRecordChunk(object, spec.fields, records);
+    const encoded = encodeRecordBody(object, spec.fields, records, this.spare.pop());
     const file = this.nextFile(object);
-    const { body, ...facts } = encoded;
-    const entry = this.seal(file, body).then((sealed): JournalEntry => ({ t: 'chunk', object, file, ...sealed, records: facts.records, deleted: facts.deleted, lastId: facts.lastId, digest: facts.digest }));
+    const entry = this.seal(file, encoded).then(({ sha256, bytes, lines }): JournalEntry => {
+      if (lines?.count !== encoded.records) throw new CutoverError('internal', `The chunk ${file} was hashed as ${String(lines?.count)} records, not ${encoded.records}.`);
+      return { t: 'chunk', object, file, sha256, bytes, records: encoded.records, deleted: encoded.deleted, lastId: encoded.lastId, digest: lines.digest };
+    });
     this.pending.push(this.schedule(entry));
+    // A worker's reply is an event; a caller that reads pages synchronously would otherwise let replies wait until it
+    // waits for a full pipeline, and the pipeline would drain in bursts.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.pending.length > IN_FLIGHT) await this.pending.shift();
     this.throwIfFailed();
   }
@@ -128,7 +150,7 @@ export class ArchiveWriter {
     this.assertWritable();
     const body = encodeBlob(name, value);
     const file = this.nextFile(`blob-${name}`);
-    this.schedule(this.seal(file, body).then((sealed): JournalEntry => ({ t: 'blob', name, file, ...sealed })));
+    this.schedule(this.seal(file, body).then(({ sha256, bytes }): JournalEntry => ({ t: 'blob', name, file, sha256, bytes })));
     await this.drain();
   }
 
@@ -155,30 +177,26 @@ export class ArchiveWriter {
     return chunkFileName(this.sequence, label);
   }
 
-  /** Compresses, encrypts and durably writes one chunk file. */
-  private async seal(file: string, body: Buffer): Promise<{ sha256: string; bytes: number }> {
-    const compressed = await compressBody(body);
-    const data = sealChunk(this.keys.chunk, chunkAad(this.meta.id, file), compressed);
-    await writeDurable(path.join(this.dir, file), data);
-    return { sha256: sha256Hex(data), bytes: data.length };
+  /**
+   * Has a worker seal and durably write one chunk file: a record chunk's
+   * body (whose memory is kept for a later page) or a blob's.
+   */
+  private async seal(file: string, body: RecordChunkBody | Buffer): Promise<Omit<SealedChunk, 'body'>> {
+    const target = path.join(this.dir, file);
+    const aad = chunkAad(this.meta.id, file);
+    try {
+      const sealed = Buffer.isBuffer(body) ? await sealCopyInWorker(body, this.keys.chunk, aad, target) : await sealInWorker(body, this.keys.chunk, aad, target);
+      if (!Buffer.isBuffer(body) && this.spare.length < SPARE_BODIES) this.spare.push(sealed.body);
+      return { sha256: sealed.sha256, bytes: sealed.bytes, lines: sealed.lines };
+    } catch (error) {
+      throw error instanceof ChunkWriteError ? archiveIoError('write', target, error) : error;
+    }
   }
 
   /** Commits an entry after all earlier ones: journal line (fsync'd), then state. */
   private schedule(entry: Promise<JournalEntry>): Promise<void> {
-    entry.catch(() => undefined);
-    const commit = this.tail.then(async () => {
-      if (this.failure) return;
-      try {
-        const ready = await entry;
-        await appendJournal(this.dir, this.keys.mac, ready);
-        const replaced = this.state.apply(ready);
-        if (replaced) await rm(path.join(this.dir, replaced), { force: true });
-      } catch (error) {
-        this.failure = { error };
-      }
-    });
-    this.tail = commit;
-    return commit;
+    this.tail = this.journal.commit(entry);
+    return this.tail;
   }
 
   private async drain(): Promise<void> {
@@ -188,7 +206,7 @@ export class ArchiveWriter {
   }
 
   private throwIfFailed(): void {
-    if (this.failure) throw this.failure.error;
+    if (this.journal.failure) throw this.journal.failure.error;
   }
 
   private assertWritable(): void {

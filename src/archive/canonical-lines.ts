@@ -28,6 +28,9 @@ function sameKeys(a: string[], b: string[] | undefined): boolean {
   return true;
 }
 
+/** Characters JSON.stringify escapes in a string (as core's jsonString tests): quote, backslash, controls, surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** The canonical text of every record of a page, in order. */
 export function canonicalPage(records: readonly CrmRecord[]): CanonicalPage {
   const lines = new Array<string>(records.length);
@@ -35,6 +38,9 @@ export function canonicalPage(records: readonly CrmRecord[]): CanonicalPage {
   let keys: string[] | undefined;
   let names: string[] = [];
   let prefixes: string[] = [];
+  // A line is its pieces joined once: concatenating them made a rope of ~45 strings per record, garbage that
+  // encoding the line then had to flatten.
+  const parts: string[] = [];
   for (let row = 0; row < records.length; row += 1) {
     const record = records[row] as CrmRecord;
     const values = record.values;
@@ -44,16 +50,22 @@ export function canonicalPage(records: readonly CrmRecord[]): CanonicalPage {
       names = [...own].sort();
       prefixes = names.map((name, i) => `${i === 0 ? '[' : '],['}${JSON.stringify(name)},`);
     }
-    const id = typeof record.id === 'string' ? quote(record.id) : (JSON.stringify(record.id) ?? 'null');
-    const deleted = record.deleted === true ? 'true' : record.deleted === false ? 'false' : (JSON.stringify(record.deleted) ?? 'null');
-    let text = `[${id},${deleted},[`;
+    parts.length = 0;
+    parts.push('[', typeof record.id === 'string' ? quote(record.id) : (JSON.stringify(record.id) ?? 'null'));
+    parts.push(record.deleted === true ? ',true,[' : record.deleted === false ? ',false,[' : `,${JSON.stringify(record.deleted) ?? 'null'},[`);
     for (let i = 0; i < names.length; i += 1) {
       const name = names[i] as string;
       const value = values[name];
-      if (typeof value === 'number' && !Number.isFinite(value)) nonFinite.push([row, name, String(value)]);
-      text += (prefixes[i] as string) + valueText(value);
+      parts.push(prefixes[i] as string);
+      if (typeof value === 'string' && !NEEDS_ESCAPE.test(value)) {
+        parts.push('"', value, '"');
+      } else {
+        if (typeof value === 'number' && !Number.isFinite(value)) nonFinite.push([row, name, String(value)]);
+        parts.push(valueText(value));
+      }
     }
-    lines[row] = names.length > 0 ? `${text}]]]` : `${text}]]`;
+    parts.push(names.length > 0 ? ']]]' : ']]');
+    lines[row] = parts.join('');
   }
   const first = records[0];
   if (first && lines[0] !== canonicalRecordText(first)) {

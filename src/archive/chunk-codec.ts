@@ -4,7 +4,7 @@
  * one record's canonical text (`[id, deleted, [[field, value], …]]`, fields
  * sorted), so the SHA-256 of a line is the record's hash; in a blob chunk
  * line 2 is the blob's JSON. Bodies are compressed with brotli, quality 1,
- * text mode, on libuv's thread pool.
+ * text mode (in a chunk worker when a backup writes them, see chunk-pool.ts).
  */
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -47,6 +47,20 @@ export interface EncodedRecordChunk {
   digest: string;
 }
 
+/**
+ * A record chunk's body before its lines are hashed: bytes 0 to `length` of
+ * `memory`, which nothing else uses, so it can move to a worker. Record lines
+ * start at byte `linesFrom`.
+ */
+export interface RecordChunkBody {
+  memory: ArrayBuffer;
+  length: number;
+  linesFrom: number;
+  records: number;
+  deleted: number;
+  lastId: string;
+}
+
 /** What a scan of a record chunk finds, without parsing the records. */
 export interface ScannedRecordChunk {
   header: RecordChunkHeader;
@@ -61,41 +75,59 @@ export class ChunkFormatError extends Error {
   override readonly name = 'ChunkFormatError';
 }
 
-/** Serializes a page of records of one object (one chunk). */
-export function encodeRecordChunk(object: string, fields: string[], records: readonly CrmRecord[]): EncodedRecordChunk {
+/**
+ * Serializes a page of records of one object (one chunk), without hashing
+ * its lines: a chunk worker does that (chunk-pool.ts). `scratch`, memory of
+ * an earlier body no longer used, is written into when the page fits.
+ */
+export function encodeRecordBody(object: string, fields: string[], records: readonly CrmRecord[], scratch?: ArrayBuffer): RecordChunkBody {
   const { lines, nonFinite } = canonicalPage(records);
   const header: RecordChunkHeader = { format: CHUNK_FORMAT, type: 'records', object, fields, records: records.length };
   if (nonFinite.length > 0) header.nonFinite = nonFinite;
   const headerText = `${JSON.stringify(header)}\n`;
-  // Each line is encoded straight into one buffer (no joined string), its end noted for hashing.
+  // Each line is encoded straight into one buffer (no joined string of the page).
   // The buffer starts at the size of mostly-ASCII text and grows when a line might not fit (UTF-8 needs up to 3 bytes per unit):
-  // a buffer sized for the worst case made V8 collect garbage far more often (external memory).
+  // a buffer sized for the worst case made V8 collect garbage far more often (external memory). allocUnsafeSlow: memory of
+  // its own, never a slice of Node's pool, so that it can move to a worker.
   let units = headerText.length;
   for (const line of lines) units += line.length + 1;
-  let buffer = Buffer.allocUnsafe(Math.ceil(units * 1.25) + 3 * headerText.length);
+  const wanted = Math.ceil(units * 1.25) + 3 * headerText.length;
+  let buffer = scratch && scratch.byteLength >= wanted ? Buffer.from(scratch) : Buffer.allocUnsafeSlow(wanted);
   let offset = buffer.write(headerText, 0, 'utf8');
-  const ends = new Array<number>(lines.length);
+  const linesFrom = offset;
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] as string;
     if (offset + 1 + 3 * line.length > buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, offset + 1 + 3 * line.length));
+      const grown = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, offset + 1 + 3 * line.length));
       buffer.copy(grown, 0, 0, offset);
       buffer = grown;
     }
     if (i > 0) buffer[offset++] = NEWLINE;
     offset += buffer.write(line, offset, 'utf8');
-    ends[i] = offset;
-  }
-  const body = buffer.subarray(0, offset);
-  const digest = new SetDigest();
-  let start = Buffer.byteLength(headerText, 'utf8');
-  for (const end of ends) {
-    digest.add(sha256(body.subarray(start, end)));
-    start = end + 1;
   }
   let deleted = 0;
   for (const record of records) if (record.deleted) deleted += 1;
-  return { body, records: records.length, deleted, lastId: records.length > 0 ? String(records[records.length - 1]?.id) : '', digest: digest.hex() };
+  const lastId = records.length > 0 ? String(records[records.length - 1]?.id) : '';
+  return { memory: buffer.buffer as ArrayBuffer, length: offset, linesFrom, records: records.length, deleted, lastId };
+}
+
+/** The SetDigest of the lines of `body` from byte `from` on, hashed on this thread. */
+function digestLines(body: Buffer, from: number): { digest: string; count: number } {
+  const digest = new SetDigest();
+  let start = from < body.length ? from : body.length + 1;
+  while (start <= body.length) {
+    const end = nextNewline(body, start);
+    digest.add(sha256(body.subarray(start, end)));
+    start = end + 1;
+  }
+  return { digest: digest.hex(), count: digest.count };
+}
+
+/** Serializes a page of records of one object (one chunk) and hashes its lines on this thread. */
+export function encodeRecordChunk(object: string, fields: string[], records: readonly CrmRecord[]): EncodedRecordChunk {
+  const { memory, length, linesFrom, ...facts } = encodeRecordBody(object, fields, records);
+  const body = Buffer.from(memory, 0, length);
+  return { body, ...facts, digest: digestLines(body, linesFrom).digest };
 }
 
 function nextNewline(body: Buffer, from: number): number {
@@ -140,29 +172,39 @@ function lineDeleted(body: Buffer, start: number, end: number): boolean {
   return parsed[1] === true;
 }
 
-/** Counts, digest and last id of a record chunk, hashing each line as it is stored. */
-export function scanRecordChunk(body: Buffer): ScannedRecordChunk {
+/**
+ * Counts, digest and last id of a record chunk, given the digest of its lines
+ * (a chunk worker sums the lines' hashes as it opens the chunk).
+ */
+export function summarizeRecordChunk(body: Buffer, lines: { digest: string; count: number }): ScannedRecordChunk {
   const { header, rest } = recordHeader(body);
-  const digest = new SetDigest();
   let deleted = 0;
+  let records = 0;
   let lastStart = -1;
   let lastEnd = -1;
   // Lines are separated by newlines, with none at the end; an empty remainder holds no lines.
   let start = rest < body.length ? rest : body.length + 1;
   while (start <= body.length) {
     const end = nextNewline(body, start);
-    digest.add(sha256(body.subarray(start, end)));
     if (lineDeleted(body, start, end)) deleted += 1;
+    records += 1;
     lastStart = start;
     lastEnd = end;
     start = end + 1;
   }
+  if (records !== lines.count) throw new ChunkFormatError(`its lines were hashed as ${lines.count} but it holds ${records}`);
   let lastId: string | null = null;
   if (lastStart >= 0) {
     const last = JSON.parse(body.toString('utf8', lastStart, lastEnd)) as unknown[];
     lastId = typeof last[0] === 'string' ? last[0] : null;
   }
-  return { header, records: digest.count, deleted, lastId, digest: digest.hex() };
+  return { header, records, deleted, lastId, digest: lines.digest };
+}
+
+/** Counts, digest and last id of a record chunk, hashing each line as it is stored on this thread. */
+export function scanRecordChunk(body: Buffer): ScannedRecordChunk {
+  const { rest } = recordHeader(body);
+  return summarizeRecordChunk(body, digestLines(body, rest));
 }
 
 function decodeValue(value: unknown): Value {
@@ -186,34 +228,55 @@ function matchesSorted(pairs: Array<[string, unknown]>, sorted: string[]): boole
   return true;
 }
 
-/** The records of a record chunk, in stored order, values in the header's field order where they match. */
-export function decodeRecordChunk(body: Buffer): { header: RecordChunkHeader; records: CrmRecord[] } {
-  const { header, rest } = recordHeader(body);
-  let rows: unknown[];
+/** One stored record line: `[id, deleted, [[field, value], …]]`. */
+type RecordRow = [string, boolean, Array<[string, unknown]>];
+
+function parseRow(body: Buffer, start: number, end: number): RecordRow {
+  let row: unknown;
   try {
-    // Lines are JSON arrays with no raw newline inside, so joining them with commas makes one JSON array.
-    rows = rest >= body.length ? [] : (JSON.parse(`[${body.toString('utf8', rest).replaceAll('\n', ',')}]`) as unknown[]);
+    row = JSON.parse(body.toString('utf8', start, end));
   } catch (error) {
     throw new ChunkFormatError('its records are not JSON', { cause: error });
   }
-  if (rows.length !== header.records) throw new ChunkFormatError(`its header says ${header.records} records but it holds ${rows.length}`);
+  if (!Array.isArray(row) || !Array.isArray(row[2])) throw new ChunkFormatError('a record line is not [id, deleted, fields]');
+  return row as RecordRow;
+}
+
+/**
+ * The records of a record chunk, in stored order, values in the header's
+ * field order where they match. Each line is parsed on its own: small strings
+ * die young, where one string of the whole chunk (a large object, allocated
+ * straight in the old generation) kept a restore's heap growing, and parsing
+ * lines measured faster too.
+ */
+export function decodeRecordChunk(body: Buffer): { header: RecordChunkHeader; records: CrmRecord[] } {
+  const { header, rest } = recordHeader(body);
   const declared = header.fields;
   const sorted = [...declared].sort();
   // Where each declared field sits among the sorted pairs, to give values the system's field order.
   const position = declared.map((name) => sorted.indexOf(name));
   const unsafeNames = declared.includes('__proto__');
-  const records = new Array<CrmRecord>(rows.length);
-  for (let r = 0; r < rows.length; r += 1) {
-    const row = rows[r] as [string, boolean, Array<[string, unknown]>];
+  // Records holding every declared field start as a copy of this one: their shape is made once, not field by field.
+  const template: Record<string, Value> = {};
+  if (!unsafeNames) for (const name of declared) template[name] = null;
+  const records: CrmRecord[] = [];
+  let start = rest < body.length ? rest : body.length + 1;
+  while (start <= body.length) {
+    const end = nextNewline(body, start);
+    const row = parseRow(body, start, end);
     const pairs = row[2];
-    const values: Record<string, Value> = {};
+    let values: Record<string, Value>;
     if (!unsafeNames && matchesSorted(pairs, sorted)) {
+      values = { ...template };
       for (let i = 0; i < declared.length; i += 1) values[declared[i] as string] = decodeValue((pairs[position[i] as number] as [string, unknown])[1]);
     } else {
+      values = {};
       for (const [name, value] of pairs) setValue(values, name, decodeValue(value));
     }
-    records[r] = { id: row[0], values, deleted: row[1] };
+    records.push({ id: row[0], values, deleted: row[1] });
+    start = end + 1;
   }
+  if (records.length !== header.records) throw new ChunkFormatError(`its header says ${header.records} records but it holds ${records.length}`);
   for (const [row, field, text] of header.nonFinite ?? []) {
     const record = records[row];
     if (record) record.values[field] = Number(text);
@@ -280,9 +343,27 @@ export function compressBody(body: Buffer): Promise<Buffer> {
 /** Inverse of {@link compressBody}. */
 export async function decompressBody(data: Buffer): Promise<Buffer> {
   try {
-    // Room for the usual ratio (about 5 on records) in one output chunk; more just takes another round.
-    return await brotliDecompress(data, { chunkSize: Math.min(16 * 1024 * 1024, Math.max(64 * 1024, data.length * 8)) });
+    return await brotliDecompress(data, { chunkSize: inflateChunkSize(data) });
   } catch (error) {
     throw new ChunkFormatError('it does not decompress', { cause: error });
   }
+}
+
+/**
+ * {@link decompressBody} on the calling thread. Reads use it: on the thread
+ * pool, each of libuv's threads kept its own malloc arena of freed decoder
+ * memory, which grew a 1M-record restore by tens of megabytes, and measured
+ * no faster for a caller that parses the records anyway.
+ */
+export function decompressBodyHere(data: Buffer): Buffer {
+  try {
+    return zlib.brotliDecompressSync(data, { chunkSize: inflateChunkSize(data) });
+  } catch (error) {
+    throw new ChunkFormatError('it does not decompress', { cause: error });
+  }
+}
+
+/** Room for the usual ratio (about 5 on records) in one output chunk; more just takes another round. */
+function inflateChunkSize(data: Buffer): number {
+  return Math.min(16 * 1024 * 1024, Math.max(64 * 1024, data.length * 8));
 }

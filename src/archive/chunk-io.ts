@@ -1,12 +1,17 @@
 /**
  * Reading one chunk back: present, of the size and SHA-256 the manifest
  * says, authentic under this archive's key and position, and decompressed.
+ * Files are read on libuv's thread pool. A verify, which must hash every
+ * line, opens chunks in chunk workers (chunk-pool.ts); a read, whose thread
+ * parses the records anyway, hashes, decrypts and decompresses on its own
+ * thread: workers saved it no time and cost memory.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chunkAad, openChunk, sha256Hex, type ArchiveKeys } from './archive-crypto.js';
 import { describePlace, type ChunkPlace } from './archive-errors.js';
-import { ChunkFormatError, decompressBody } from './chunk-codec.js';
+import { ChunkFormatError, decompressBodyHere } from './chunk-codec.js';
+import { openInWorker, type LineDigest } from './chunk-pool.js';
 
 /** What is needed to open the chunks of one archive. */
 export interface ArchiveContext {
@@ -43,15 +48,35 @@ async function readChunkFile(ctx: ArchiveContext, place: ChunkPlace, file: strin
   }
 }
 
-/** Reads, checks, decrypts and decompresses a chunk; its plaintext body. */
-export async function loadChunk(ctx: ArchiveContext, place: ChunkPlace, ref: ChunkRef): Promise<Buffer> {
+/** A chunk's plaintext body, and the digest of its record lines when asked for. */
+export interface LoadedChunk {
+  body: Buffer;
+  lines: LineDigest | null;
+}
+
+const NOT_ITS_SHA256 = 'does not match its SHA-256 in the manifest (changed, or another chunk is in its place)';
+const FAILS_ITS_TAG = 'fails its authentication tag (changed, or moved from another archive or position)';
+
+/**
+ * Reads, checks, decrypts and decompresses a chunk. With `digestLines`, the
+ * SHA-256 of every line after the header is summed too (for verify).
+ */
+export async function loadChunk(ctx: ArchiveContext, place: ChunkPlace, ref: ChunkRef, options: { digestLines?: boolean } = {}): Promise<LoadedChunk> {
   const data = await readChunkFile(ctx, place, ref.file);
   if (data.length !== ref.bytes) throw new ChunkProblem(place, `is ${data.length} bytes where the manifest says ${ref.bytes} (truncated or replaced)`);
-  if (sha256Hex(data) !== ref.sha256) throw new ChunkProblem(place, 'does not match its SHA-256 in the manifest (changed, or another chunk is in its place)');
-  const compressed = openChunk(ctx.keys.chunk, chunkAad(ctx.id, ref.file), data);
-  if (!compressed) throw new ChunkProblem(place, 'fails its authentication tag (changed, or moved from another archive or position)');
+  const aad = chunkAad(ctx.id, ref.file);
+  if (options.digestLines) {
+    const opened = await openInWorker(data, ref.sha256, ctx.keys.chunk, aad, true);
+    if (opened.ok) return { body: opened.body, lines: opened.lines };
+    if (opened.problem === 'sha256') throw new ChunkProblem(place, NOT_ITS_SHA256);
+    if (opened.problem === 'tag') throw new ChunkProblem(place, FAILS_ITS_TAG);
+    throw new ChunkProblem(place, 'cannot be read: it does not decompress', new Error(opened.message ?? 'brotli failed'));
+  }
+  if (sha256Hex(data) !== ref.sha256) throw new ChunkProblem(place, NOT_ITS_SHA256);
+  const compressed = openChunk(ctx.keys.chunk, aad, data);
+  if (!compressed) throw new ChunkProblem(place, FAILS_ITS_TAG);
   try {
-    return await decompressBody(compressed);
+    return { body: decompressBodyHere(compressed), lines: null };
   } catch (error) {
     throw new ChunkProblem(place, `cannot be read: ${error instanceof ChunkFormatError ? error.message : String(error)}`, error);
   }

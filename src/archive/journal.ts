@@ -1,12 +1,13 @@
 /**
  * The journal of an archive being written: one JSON line per finished step,
- * each with its own MAC, appended and fsync'd before the step counts. After
- * a crash it tells what was written; a torn last line is ignored.
+ * each with its own MAC, appended and fsync'd before the step counts
+ * (journal-commits.ts). After a crash it tells what was written; a torn last
+ * line is ignored.
  */
 import path from 'node:path';
 import { macHex, macMatches } from './archive-crypto.js';
 import { archiveCorruptError } from './archive-errors.js';
-import { readIfExists, writeAtomic, writeDurable } from './durable-files.js';
+import { readIfExists, writeAtomic } from './durable-files.js';
 import { FILES } from './format.js';
 
 /** An object was started, with its id field and fields. */
@@ -58,11 +59,6 @@ export interface JournalLine {
 /** The text of a journal line (with its newline). */
 export function journalLine(macKey: Buffer, entry: JournalEntry): string {
   return `${JSON.stringify({ ...entry, mac: macHex(macKey, 'journal', entry) })}\n`;
-}
-
-/** Appends one line and fsyncs it. */
-export async function appendJournal(dir: string, macKey: Buffer, entry: JournalEntry): Promise<void> {
-  await writeDurable(path.join(dir, FILES.journal), journalLine(macKey, entry), 'a');
 }
 
 /** Replaces the journal with these lines (after a resume dropped some). */

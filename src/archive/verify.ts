@@ -3,20 +3,22 @@
  * The manifest's MAC; every chunk present, of its size and SHA-256, with a
  * valid GCM tag; and per object, the record count, deleted count and set
  * digest recomputed from the decrypted records (the SHA-256 of each stored
- * line is the record's hash, so no record is parsed).
+ * line is the record's hash, so no record is parsed). Chunk workers hash,
+ * decrypt, decompress and hash the lines; this thread reads the files and
+ * counts.
  */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { isCutoverError } from '../core/errors.js';
 import { describePlace, type ChunkPlace } from './archive-errors.js';
-import { ChunkFormatError, decodeBlob, scanRecordChunk } from './chunk-codec.js';
+import { ChunkFormatError, decodeBlob, summarizeRecordChunk } from './chunk-codec.js';
 import { ChunkProblem, loadChunk, type ArchiveContext } from './chunk-io.js';
 import { DigestSum } from './digest-sum.js';
 import { FILES, type ArchiveObjectEntry, type ArchiveProblem, type Manifest, type VerifyReport } from './format.js';
 import { loadAhead } from './lookahead.js';
 import { openArchive } from './open-archive.js';
 
-/** Chunks loaded ahead while the current one is hashed: decompression runs on the thread pool meanwhile. */
+/** Chunks loaded ahead of the one being summarized: enough to keep every chunk worker busy. */
 const VERIFY_AHEAD = 4;
 
 interface Tally {
@@ -44,7 +46,7 @@ async function verifyObject(ctx: ArchiveContext, object: ArchiveObjectEntry, tal
   let records = 0;
   let deleted = 0;
   let complete = true;
-  const load = (chunk: ArchiveObjectEntry['chunks'][number]) => loadChunk(ctx, { object: name, chunk: chunk.file }, chunk);
+  const load = (chunk: ArchiveObjectEntry['chunks'][number]) => loadChunk(ctx, { object: name, chunk: chunk.file }, chunk, { digestLines: true });
   for await (const loaded of loadAhead(object.chunks, load, VERIFY_AHEAD, signal, `Verifying backup ${ctx.id}`)) {
     const chunk = loaded.item;
     const place = { object: name, chunk: chunk.file };
@@ -56,7 +58,9 @@ async function verifyObject(ctx: ArchiveContext, object: ArchiveObjectEntry, tal
     }
     tally.bytes += chunk.bytes;
     try {
-      const scan = scanRecordChunk(loaded.value);
+      const { body, lines } = loaded.value;
+      if (!lines) throw new Error('the chunk worker did not hash the lines');
+      const scan = summarizeRecordChunk(body, lines);
       const wrong: string[] = [];
       if (scan.header.object !== name) wrong.push(`holds records of ${scan.header.object}`);
       if (scan.records !== chunk.records || scan.header.records !== chunk.records) wrong.push(`holds ${scan.records} records where the manifest says ${chunk.records}`);
@@ -84,7 +88,7 @@ async function verifyBlobs(ctx: ArchiveContext, manifest: Manifest, tally: Tally
     const place = { blob: blob.name, chunk: blob.file };
     tally.chunks += 1;
     try {
-      const decoded = decodeBlob(await loadChunk(ctx, place, blob));
+      const decoded = decodeBlob((await loadChunk(ctx, place, blob)).body);
       if (decoded.header.name !== blob.name) tally.problems.push({ chunk: blob.file, message: `chunk ${blob.file} of blob ${blob.name} holds the blob ${decoded.header.name}.` });
       tally.bytes += blob.bytes;
     } catch (error) {

@@ -10,6 +10,7 @@ import { CutoverError, throwIfAborted } from '../core/errors.js';
 import { recordHash } from '../core/record-hash.js';
 import type { Value } from '../core/values.js';
 import { chainRecords, chainSchema, type BackupChain } from './backup-chain.js';
+import { PendingLinks } from './restore-links.js';
 import { definitionsOf } from './schema-definitions.js';
 
 /** What a restore will do to one object. */
@@ -123,7 +124,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
   const order = restorable.map((object) => object.name);
   const liveObjects = new Map(live.objects.map((object) => [object.name, object]));
   const deferredFields = deferrable(schema, order);
-  const pending: Pending[] = [];
+  const pending = new PendingLinks();
   const prunes: Array<{ object: string; ids: string[] }> = [];
 
   // Records created since the backup go first (children before parents), so that unique values they hold are free again.
@@ -151,25 +152,20 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
         const current = liveHashes.get(record.id);
         if (!current) creates.push(record);
         else if (!current.equals(recordHash(record))) updates.push(record);
+        if (creates.length + updates.length >= BATCH) await flush();
       }
-      if (creates.length + updates.length >= BATCH) await flush();
     }
     await flush();
   }
 
   // Second pass: references that could not be written before their target existed (self-references, cycles).
-  for (let start = 0; start < pending.length; start += BATCH) {
-    const slice = pending.slice(start, start + BATCH);
-    const byObject = new Map<string, typeof slice>();
-    for (const item of slice) byObject.set(item.object.name, [...(byObject.get(item.object.name) ?? []), item]);
-    for (const [name, items] of byObject) {
-      const object = items[0]!.object;
-      const results = await stampedUpdate(connector, object, items.map((item) => ({ id: item.id, values: relink(schema, name, item.values, report.idMap) })));
-      results.forEach((result, i) => {
-        if (result.ok) report.written.linked += 1;
-        else report.failures.push({ object: name, id: items[i]!.id, step: 'link', code: result.error.code, message: result.error.message });
-      });
-    }
+  for (const { object, updates } of pending.batches(BATCH)) {
+    const name = object.name;
+    const results = await stampedUpdate(connector, object, updates.map((update) => ({ id: update.id, values: relink(schema, name, update.values, report.idMap) })));
+    results.forEach((result, i) => {
+      if (result.ok) report.written.linked += 1;
+      else report.failures.push({ object: name, id: updates[i]!.id, step: 'link', code: result.error.code, message: result.error.message });
+    });
   }
 
   // Records created since that still had references pointing at them before the updates: try again.
@@ -254,26 +250,22 @@ function relink(schema: SystemDescription, object: string, values: Record<string
   return relinked ?? values;
 }
 
-function split(record: CrmRecord, deferred: string[], object: ObjectDescription): { now: Record<string, Value>; later: Record<string, Value> | undefined } {
+/** A record's values to write now: without its id field, and with deferred references null (`deferring` when any was not). */
+function split(record: CrmRecord, deferred: string[], object: ObjectDescription): { now: Record<string, Value>; deferring: boolean } {
   const now: Record<string, Value> = {};
-  let later: Record<string, Value> | undefined;
-  for (const [field, value] of Object.entries(record.values)) {
+  let deferring = false;
+  const values = record.values;
+  for (const field of Object.keys(values)) {
     if (field === object.idField) continue;
-    if (deferred.includes(field) && value !== null) {
-      later = { ...(later ?? {}), [field]: value };
+    const value = values[field] as Value;
+    if (value !== null && deferred.includes(field)) {
+      deferring = true;
       now[field] = null;
     } else {
       now[field] = value;
     }
   }
-  return { now, later };
-}
-
-/** A record still to get its deferred references, in the second pass. */
-interface Pending {
-  object: ObjectDescription;
-  id: string;
-  values: Record<string, Value>;
+  return { now, deferring };
 }
 
 /**
@@ -287,7 +279,7 @@ async function writeBatch(
   object: ObjectDescription,
   records: CrmRecord[],
   deferred: string[],
-  pending: Pending[],
+  pending: PendingLinks,
   report: RestoreReport,
 ): Promise<void> {
   const parts = records.map((record) => split(record, deferred, object));
@@ -298,7 +290,13 @@ async function writeBatch(
       ? await connector.write(
           object.name,
           'insert',
-          records.map((record, i) => (keepIds ? { id: record.id, values: { ...values(i), [object.idField]: record.values[object.idField] ?? record.id } } : { values: values(i) })),
+          records.map((record, i) => {
+            if (!keepIds) return { values: values(i) };
+            // split made these values for this write alone (relink copies before it changes any), so the id goes straight in.
+            const withId = values(i);
+            withId[object.idField] = record.values[object.idField] ?? record.id;
+            return { id: record.id, values: withId };
+          }),
         )
       : await stampedUpdate(connector, object, records.map((record, i) => ({ id: record.id, values: values(i) })));
   results.forEach((result, i) => {
@@ -313,14 +311,8 @@ async function writeBatch(
     } else {
       report.written.updated += 1;
     }
-    const later = parts[i]!.later;
-    if (later) pending.push({ object, id: result.id, values: withStamp(object, record, later) });
+    if (parts[i]!.deferring) pending.add(object, deferred, result.id, record);
   });
-}
-
-/** A second-pass update carries the backup's modified-at too, so it ends as the backup has it. */
-function withStamp(object: ObjectDescription, record: CrmRecord, values: Record<string, Value>): Record<string, Value> {
-  return object.modifiedAtField ? { ...values, [object.modifiedAtField]: record.values[object.modifiedAtField] ?? null } : values;
 }
 
 /**
