@@ -107,7 +107,15 @@ export class SqliteReadWorker implements SqlExecutor {
 
   constructor(file: string) {
     const betterSqlite3 = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, betterSqlite3 }, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 } });
+    // A small young generation: the worker's garbage (one row's values at a time) dies young, and two
+    // workers with the default one took ~40 MB more RSS in a diff of 1M records, at the same speed.
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { file, betterSqlite3 },
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      // The code is CommonJS: a parent started with --input-type=module must not pass that on.
+      execArgv: process.execArgv.filter((argument) => !argument.startsWith('--input-type')),
+    });
     // An idle worker must not keep the process alive; a query in flight refs it again.
     this.worker.unref();
     this.worker.on('message', (message: Reply) => {
