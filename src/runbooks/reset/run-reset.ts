@@ -98,7 +98,7 @@ export async function runReset(options: ResetOptions): Promise<ResetReport> {
     const histories = historiesOf(state, system);
     // Parents first in the description; deletions go children first.
     const order = description.objects.map((object) => object.name).filter((name) => histories.has(name));
-    const plans = new Map<string, { toDelete: CrmRecord[]; toRevert: Array<{ history: RecordHistory; current: CrmRecord }>; toRecreate: RecordHistory[] }>();
+    const plans = new Map<string, { toDelete: string[]; toRevert: Array<{ history: RecordHistory; current: CrmRecord }>; toRecreate: RecordHistory[] }>();
     for (const object of order) plans.set(object, await planObject(connector, histories.get(object) ?? [], options.signal));
     const objects: ObjectReset[] = order.map((object) => {
       const plan = plans.get(object)!;
@@ -108,8 +108,12 @@ export async function runReset(options: ResetOptions): Promise<ResetReport> {
     if (!dryRun) {
       if (!nothingToDo) await options.beforeWrite?.();
       const run = { id, system, state, connector, failures, signal: options.signal };
-      const deleting = new Set(order.filter((object) => (plans.get(object)?.toDelete.length ?? 0) > 0));
-      for (const object of order) await unlink(run, describedObject(description, object), plans.get(object)!.toDelete, deleting);
+      // References that would stop a deletion: to the record's own object, or to one deleted before it (a cycle).
+      const position = new Map(order.map((object, index) => [object, index]));
+      for (const object of order) {
+        const blocking = (referenced: string): boolean => (plans.get(referenced)?.toDelete.length ?? 0) > 0 && (position.get(referenced) ?? -1) >= position.get(object)!;
+        await unlink(run, describedObject(description, object), plans.get(object)!.toDelete, blocking);
+      }
       for (const object of [...order].reverse()) {
         const counts = objects.find((entry) => entry.object === object)!;
         counts.deleted = await deleteRecords(run, object, plans.get(object)!.toDelete);
@@ -183,7 +187,7 @@ function historiesOf(state: StateStore, system: string): Map<string, RecordHisto
 }
 
 async function planObject(connector: Connector, histories: RecordHistory[], signal?: AbortSignal) {
-  const toDelete: CrmRecord[] = [];
+  const toDelete: string[] = [];
   const toRevert: Array<{ history: RecordHistory; current: CrmRecord }> = [];
   const toRecreate: RecordHistory[] = [];
   for (let start = 0; start < histories.length; start += CHUNK) {
@@ -194,7 +198,7 @@ async function planObject(connector: Connector, histories: RecordHistory[], sign
     for (const history of chunk) {
       const record = current.get(history.targetId);
       if (history.createdByCutover) {
-        if (record) toDelete.push(record);
+        if (record) toDelete.push(record.id);
       } else if (!record) {
         if (history.deletedRecord) toRecreate.push(history);
       } else if (Object.entries(history.prior).some(([field, value]) => JSON.stringify(jsonValue(record.values[field] ?? null)) !== JSON.stringify(value))) {
@@ -223,14 +227,15 @@ function describedObject(description: SystemDescription, name: string): ObjectDe
  * also about to be deleted, so that no deletion order is refused by a
  * foreign key (a self-reference, a cycle).
  */
-async function unlink(run: ResetRun, object: ObjectDescription, records: CrmRecord[], deleting: Set<string>): Promise<void> {
-  const fields = object.fields.filter((field) => field.nullable && field.references && deleting.has(field.references.object)).map((field) => field.name);
+async function unlink(run: ResetRun, object: ObjectDescription, ids: string[], blocking: (referenced: string) => boolean): Promise<void> {
+  const fields = object.fields.filter((field) => field.nullable && field.references && blocking(field.references.object)).map((field) => field.name);
   if (fields.length === 0) return;
-  const updates = records
-    .map((record) => ({ record, set: fields.filter((field) => record.values[field] !== null && record.values[field] !== undefined) }))
-    .filter((item) => item.set.length > 0);
-  for (let start = 0; start < updates.length; start += CHUNK) {
-    const chunk = updates.slice(start, start + CHUNK);
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    const records = await current(run, object.name, ids.slice(start, start + CHUNK));
+    const chunk = records
+      .map((record) => ({ record, set: fields.filter((field) => record.values[field] !== null && record.values[field] !== undefined) }))
+      .filter((item) => item.set.length > 0);
+    if (chunk.length === 0) continue;
     const intents: LedgerIntent[] = chunk.map(({ record, set }) => ({
       object: object.name,
       sourceObject: null,
@@ -246,10 +251,16 @@ async function unlink(run: ResetRun, object: ObjectDescription, records: CrmReco
   }
 }
 
-async function deleteRecords(run: ResetRun, object: string, records: CrmRecord[]): Promise<number> {
+/** The records with these ids as the system has them now (a chunk at a time: a reset never holds every record). */
+async function current(run: ResetRun, object: string, ids: string[]): Promise<CrmRecord[]> {
+  return run.connector.get(object, ids, run.signal ? { signal: run.signal } : {});
+}
+
+async function deleteRecords(run: ResetRun, object: string, ids: string[]): Promise<number> {
   let done = 0;
-  for (let start = 0; start < records.length; start += CHUNK) {
-    const chunk = records.slice(start, start + CHUNK);
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    const chunk = await current(run, object, ids.slice(start, start + CHUNK));
+    if (chunk.length === 0) continue;
     const intents: LedgerIntent[] = chunk.map((record) => ({
       object,
       sourceObject: null,
