@@ -50,8 +50,9 @@ class ChunkWorker {
   private failure: Error | undefined;
 
   constructor(onGone: (worker: ChunkWorker) => void) {
-    // The source is CommonJS: a parent started with --input-type=module must not pass that on.
-    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+    // None of the parent's options: the source is CommonJS (--input-type=module would break it), and V8
+    // options such as --max-old-space-size are refused when passed to a worker.
+    const execArgv: string[] = [];
     // A worker's garbage is short-lived (a string per hashed line): a small young generation is enough.
     this.worker = new Worker(CHUNK_WORKER_SOURCE, { eval: true, execArgv, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.worker.unref();

@@ -12,9 +12,9 @@ import { describe, expect, it } from 'vitest';
 const BIN = path.join(import.meta.dirname, '../../bin/cutover.js');
 const exec = promisify(execFile);
 
-async function cutover(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cutover(args: string[], cwd: string, nodeOptions: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await exec(process.execPath, [...nodeOptions, BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -41,5 +41,17 @@ describe('bin/cutover.js', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Error: unknown URL scheme "mongodb:"');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('starts its worker threads when node runs with V8 options', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cutover-bin-'));
+    expect((await cutover(['init', '--demo', '--dir', 'd', '--records', '100'], dir)).code).toBe(0);
+    // A worker given the parent's options refuses V8 ones (ERR_WORKER_INVALID_EXEC_ARGV).
+    const flags = ['--max-old-space-size=256', '--max-semi-space-size=4'];
+    const backup = await cutover(['backup', 'legacy', '--plan', 'd/cutover.yaml'], dir, flags);
+    expect(backup.code, backup.stderr).toBe(0);
+    const diff = await cutover(['diff', 'sqlite:d/legacy.db', 'sqlite:d/legacy.db'], dir, flags);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain('Equal');
   });
 });

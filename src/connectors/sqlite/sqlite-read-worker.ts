@@ -113,8 +113,9 @@ export class SqliteReadWorker implements SqlExecutor {
       eval: true,
       workerData: { file, betterSqlite3 },
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
-      // The code is CommonJS: a parent started with --input-type=module must not pass that on.
-      execArgv: process.execArgv.filter((argument) => !argument.startsWith('--input-type')),
+      // None of the parent's options: the code is CommonJS (--input-type=module would break it), and V8
+      // options such as --max-semi-space-size are refused when passed to a worker.
+      execArgv: [],
     });
     // An idle worker must not keep the process alive; a query in flight refs it again.
     this.worker.unref();
