@@ -33,6 +33,8 @@ export async function recoverPending(state: StateStore, system: string, connecto
       state.transaction(() => {
         state.ledger.confirm(happened.map((entry) => entry.id));
         state.ledger.drop(missed.map((entry) => entry.id));
+        // A record a reset deleted is no longer where the id map says a migrated record is.
+        state.ledger.unmap(system, object, happened.filter((entry) => entry.operation === 'deleted').map((entry) => entry.targetId));
       });
       recovery.confirmed += happened.length;
       recovery.dropped += missed.length;

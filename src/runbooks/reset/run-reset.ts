@@ -270,8 +270,7 @@ async function deleteRecords(run: ResetRun, object: string, ids: string[]): Prom
       hash: recordHash(record).toString('hex'),
       prior: Object.fromEntries(Object.entries(record.values).map(([field, value]) => [field, jsonValue(value)])),
     }));
-    const ok = await apply(run, object, 'delete', intents, () => run.connector.delete(object, chunk.map((record) => record.id), { mode: 'hard', ...(run.signal ? { signal: run.signal } : {}) }));
-    run.state.ledger.unmap(run.system, object, ok);
+    const ok = await apply(run, object, 'delete', intents, () => run.connector.delete(object, chunk.map((record) => record.id), { mode: 'hard', ...(run.signal ? { signal: run.signal } : {}) }), true);
     done += ok.length;
   }
   return done;
@@ -302,16 +301,20 @@ async function revert(run: ResetRun, object: string, items: Array<{ history: Rec
       prior: Object.fromEntries(Object.keys(history.prior).map((field) => [field, jsonValue(current.values[field] ?? null)])),
     }));
     const records = chunk.map(({ history }) => ({ id: history.targetId, values: valuesOf(history.prior) }));
-    const ok = await apply(run, object, 'revert', intents, () => run.connector.write(object, 'update', records));
-    // What the migration wrote there is undone: the next migration writes it again.
-    run.state.ledger.unmap(run.system, object, ok);
+    // What the migration wrote there is undone: the id map forgets it, so the next migration writes it again.
+    const ok = await apply(run, object, 'revert', intents, () => run.connector.write(object, 'update', records), true);
     done += ok.length;
   }
   return done;
 }
 
-/** Intents first, then the write, then confirm what succeeded; returns the ids written. */
-async function apply(run: ResetRun, object: string, step: ResetFailure['step'], intents: LedgerIntent[], write: () => Promise<WriteResult[]>): Promise<string[]> {
+/**
+ * Intents first, then the write, then confirm what succeeded; returns the ids
+ * written. With `unmap`, the id map forgets them in the same state
+ * transaction as the confirmation, so a crash cannot leave it naming records
+ * that are gone.
+ */
+async function apply(run: ResetRun, object: string, step: ResetFailure['step'], intents: LedgerIntent[], write: () => Promise<WriteResult[]>, unmap = false): Promise<string[]> {
   throwIfAborted(run.signal, `resetting ${object}`);
   const ledgerIds = run.state.ledger.intend(run.id, run.system, intents);
   const results = await write();
@@ -331,6 +334,7 @@ async function apply(run: ResetRun, object: string, step: ResetFailure['step'], 
   run.state.transaction(() => {
     run.state.ledger.confirm(confirmed);
     run.state.ledger.drop(dropped);
+    if (unmap) run.state.ledger.unmap(run.system, object, ok);
   });
   return ok;
 }
