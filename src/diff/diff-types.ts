@@ -78,7 +78,7 @@ export interface DiffOptions {
   tempDir?: string;
   /**
    * Records per partition of the compare pass (the most held in memory at
-   * once: ~100 bytes each); default 50,000. Lower uses less memory and more
+   * once: ~100 bytes each); default 20,000. Lower uses less memory and more
    * temporary files. Objects of at most this many records are compared in
    * memory, without temporary files.
    */
