@@ -3,6 +3,7 @@
  * field's rule compiled, required target fields checked, the `where`
  * condition compiled.
  */
+import { resolveReference } from './resolve-reference.js';
 import type { Value } from '../values.js';
 import { compileField, type CompiledField } from './compile-field.js';
 import { compileCondition, type RecordPredicate } from './condition.js';
@@ -42,16 +43,6 @@ function findObject(system: DescribedSystem, name: string, systemName: string, p
     return undefined;
   }
   return object;
-}
-
-function resolveReference(lookup: LookupRule, values: Record<string, Value>): { sourceObject: string; sourceId: string } | undefined {
-  const id = values[lookup.sourceField];
-  if (id === null || id === undefined) return undefined;
-  const spec = lookup.sourceObject;
-  if (typeof spec === 'string') return { sourceObject: spec, sourceId: String(id) };
-  const type = values[spec.typeField];
-  const object = type === null || type === undefined ? undefined : spec.objects[String(type)];
-  return object ? { sourceObject: object, sourceId: String(id) } : undefined;
 }
 
 /** Compiles one entry of `mapping.objects`; undefined when its objects are not there (the problems say why). */

@@ -4,4 +4,5 @@ export type { DescribedField, DescribedObject, DescribedSystem } from './describ
 export type * from './mapping-input.js';
 export type * from './mapping-types.js';
 export { conditionShapeProblems, ruleShapeProblems, type ShapeProblem } from './rule-shape.js';
+export { resolveReference } from './resolve-reference.js';
 export { matchUsers, type UserLike, type UserMatch } from './user-matching.js';

@@ -7,13 +7,13 @@
  * without duplicates (recover.ts).
  */
 import type { Connector, SystemDescription, WriteResult } from '../../connectors/contract.js';
-import type { CompiledObjectMapping, LookupRule, SourceRecord, TransformContext } from '../../core/mapping/mapping-types.js';
+import { resolveReference, type CompiledObjectMapping, type LookupRule, type SourceRecord, type TransformContext } from '../../core/mapping/index.js';
 import { CutoverError, throwIfAborted } from '../../core/errors.js';
 import { jsonValue } from '../../core/record-hash.js';
 import { valuesEqual, type Value } from '../../core/values.js';
 import type { DeferredLink, IdMapEntry, LedgerIntent, StateStore } from '../../state/index.js';
 import type { FailuresFile } from './failures-file.js';
-import { logicalHash, lookupObject, lookupSourceId } from './logical-hash.js';
+import { logicalHash } from './logical-hash.js';
 import type { MigrationSource } from './migration-source.js';
 
 /** What one run shares between its objects. */
@@ -117,18 +117,20 @@ export async function migrateObject(run: RunContext, mapping: CompiledObjectMapp
   return counts;
 }
 
-/** The ledger's answers for one batch, fetched at once. */
-function transformContext(run: RunContext, mapping: CompiledObjectMapping, records: SourceRecord[]): TransformContext {
+/** Where the records these records refer to went, per source object and source id: the id map, asked once per batch. */
+export function referencedTargets(state: StateStore, system: string, mapping: CompiledObjectMapping, records: SourceRecord[]): Map<string, Map<string, IdMapEntry>> {
   const wanted = new Map<string, Set<string>>();
   for (const record of records) {
-    for (const reference of mapping.references(record)) {
-      const ids = wanted.get(reference.sourceObject) ?? new Set<string>();
-      ids.add(reference.sourceId);
-      wanted.set(reference.sourceObject, ids);
-    }
+    for (const reference of mapping.references(record)) wanted.set(reference.sourceObject, (wanted.get(reference.sourceObject) ?? new Set<string>()).add(reference.sourceId));
   }
   const found = new Map<string, Map<string, IdMapEntry>>();
-  for (const [object, ids] of wanted) found.set(object, run.state.ledger.targets(run.system, object, [...ids]));
+  for (const [object, ids] of wanted) found.set(object, state.ledger.targets(system, object, [...ids]));
+  return found;
+}
+
+/** The ledger's answers for one batch, fetched at once. */
+function transformContext(run: RunContext, mapping: CompiledObjectMapping, records: SourceRecord[]): TransformContext {
+  const found = referencedTargets(run.state, run.system, mapping, records);
   return {
     targetIdOf: (object, id) => found.get(object)?.get(id)?.targetId ?? run.planned.get(object)?.get(id),
     failed: (object, id) => run.failed.get(object)?.has(id) ?? false,
@@ -147,9 +149,9 @@ function fail(run: RunContext, mapping: CompiledObjectMapping, sourceId: string,
 function deferredLinks(mapping: CompiledObjectMapping, item: Transformed, targetId: string): DeferredLink[] {
   const links: DeferredLink[] = [];
   for (const rule of item.deferred) {
-    const sourceObject = lookupObject(rule, item.record);
-    const sourceId = lookupSourceId(rule, item.record);
-    if (sourceObject !== undefined && sourceId !== undefined) {
+    const reference = resolveReference(rule, item.record.values);
+    if (reference) {
+      const { sourceObject, sourceId } = reference;
       links.push({
         object: mapping.target,
         targetId,

@@ -11,7 +11,8 @@ import { throwIfAborted } from '../../core/errors.js';
 import { matchUsers, type CompiledMapping, type CompiledObjectMapping, type SourceRecord, type TransformContext } from '../../core/mapping/index.js';
 import { valuesEqual, type Value } from '../../core/values.js';
 import { compareIds } from '../../diff/index.js';
-import type { IdMapEntry, StateStore } from '../../state/index.js';
+import type { StateStore } from '../../state/index.js';
+import { referencedTargets } from './migrate-object.js';
 import type { MigrationSource } from './migration-source.js';
 
 /** A migrated record whose mapped fields differ from what the mapping gives now. */
@@ -140,12 +141,7 @@ function differences(mapping: CompiledObjectMapping, record: SourceRecord, actua
 }
 
 function lookupContext(state: StateStore, system: string, mapping: CompiledObjectMapping, records: SourceRecord[], userOf: (id: string) => string | undefined): TransformContext {
-  const wanted = new Map<string, Set<string>>();
-  for (const record of records) {
-    for (const reference of mapping.references(record)) wanted.set(reference.sourceObject, (wanted.get(reference.sourceObject) ?? new Set()).add(reference.sourceId));
-  }
-  const found = new Map<string, Map<string, IdMapEntry>>();
-  for (const [object, ids] of wanted) found.set(object, state.ledger.targets(system, object, [...ids]));
+  const found = referencedTargets(state, system, mapping, records);
   return { targetIdOf: (object, id) => found.get(object)?.get(id)?.targetId, failed: () => false, userOf };
 }
 
