@@ -15,7 +15,8 @@ import { bindId } from './sql-read.js';
 /** A piece of work on one or more records of a batch, by their input positions. */
 interface Unit {
   indexes: number[];
-  run(tx: SqlExecutor): Promise<WriteResult[]>;
+  /** The results, one per index; `undefined` when only the record-by-record path can tell them apart. */
+  run(tx: SqlExecutor): Promise<WriteResult[] | undefined>;
   /** The same work, one unit per record (for the slow, record-by-record path). */
   split(): Unit[];
 }
@@ -320,19 +321,26 @@ async function runUnits(context: SqlContext, tx: SqlExecutor, units: Unit[], res
   await tx.run(`SAVEPOINT ${BATCH_SAVEPOINT}`);
   try {
     const fast: Array<[number[], WriteResult[]]> = [];
-    for (const unit of units) fast.push([unit.indexes, await unit.run(tx)]);
-    await tx.run(`RELEASE SAVEPOINT ${BATCH_SAVEPOINT}`);
-    for (const [indexes, unitResults] of fast) indexes.forEach((index, i) => (results[index] = unitResults[i] as WriteResult));
-    return;
+    for (const unit of units) {
+      const unitResults = await unit.run(tx);
+      if (!unitResults) break;
+      fast.push([unit.indexes, unitResults]);
+    }
+    if (fast.length === units.length) {
+      await tx.run(`RELEASE SAVEPOINT ${BATCH_SAVEPOINT}`);
+      for (const [indexes, unitResults] of fast) indexes.forEach((index, i) => (results[index] = unitResults[i] as WriteResult));
+      return;
+    }
   } catch (error) {
     if (!context.dialect.recordError(error)) throw error;
-    await tx.run(`ROLLBACK TO SAVEPOINT ${BATCH_SAVEPOINT}`);
-    await tx.run(`RELEASE SAVEPOINT ${BATCH_SAVEPOINT}`);
   }
+  await tx.run(`ROLLBACK TO SAVEPOINT ${BATCH_SAVEPOINT}`);
+  await tx.run(`RELEASE SAVEPOINT ${BATCH_SAVEPOINT}`);
   for (const unit of units.flatMap((u) => u.split())) {
     await tx.run(`SAVEPOINT ${RECORD_SAVEPOINT}`);
     try {
       const unitResults = await unit.run(tx);
+      if (!unitResults) throw new CutoverError('internal', `A write of ${unit.indexes.length} record(s) in ${context.displayName} could not tell its results apart.`);
       await tx.run(`RELEASE SAVEPOINT ${RECORD_SAVEPOINT}`);
       unit.indexes.forEach((index, i) => (results[index] = unitResults[i] as WriteResult));
     } catch (error) {
@@ -363,41 +371,54 @@ export async function deleteRecords(
   const table = dialect.quoteIdentifier(object.name);
   const key = dialect.quoteIdentifier(object.idField);
   const now = canonicalDatetime(new Date());
+  /** The statement that deletes (or marks deleted) the records with these ids. */
+  const statement = (batch: string[]): { sql: string; params: unknown[] } => {
+    const params: unknown[] = [];
+    const sets: string[] = [];
+    if (options.mode === 'soft') {
+      const field = object.fields.find((f) => f.name === rule?.field) as FieldDescription;
+      params.push(dialect.encode(rule?.kind === 'timestamp' ? now : (rule?.deletedValue ?? null), field));
+      sets.push(`${dialect.quoteIdentifier(field.name)} = ${dialect.placeholder(params.length)}`);
+      const modified = object.fields.find((f) => f.name === object.modifiedAtField);
+      if (modified) {
+        params.push(dialect.encode(now, modified));
+        sets.push(`${dialect.quoteIdentifier(modified.name)} = ${dialect.placeholder(params.length)}`);
+      }
+    }
+    const list = batch.map((id) => {
+      params.push(bindId(context, object, id));
+      return dialect.placeholder(params.length);
+    });
+    const where = `WHERE ${key} ${batch.length === 1 ? `= ${list[0]}` : `IN (${list.join(', ')})`}`;
+    return { sql: options.mode === 'hard' ? `DELETE FROM ${table} ${where}` : `UPDATE ${table} SET ${sets.join(', ')} ${where}`, params };
+  };
+  const oneRecord = (id: string, index: number): Unit => {
+    const unit: Unit = {
+      indexes: [index],
+      async run(executor) {
+        const { sql, params } = statement([id]);
+        const result = await executor.run(sql, params);
+        return [result.changes > 0 ? { ok: true, id, created: false } : failure('not_found', `${object.name} ${id} does not exist`, undefined, id)];
+      },
+      split: () => [unit],
+    };
+    return unit;
+  };
   for (let start = 0; start < ids.length; start += 1000) {
     throwIfAborted(options.signal, `deleting from ${object.name}`);
     const slice = ids.slice(start, start + 1000);
+    // One statement for the slice; when it cannot account for every id (one is gone, one is still referenced), record by record.
+    const batch: Unit = {
+      indexes: slice.map((_, i) => start + i),
+      async run(executor) {
+        const { sql, params } = statement(slice);
+        const result = await executor.run(sql, params);
+        return result.changes === slice.length && new Set(slice).size === slice.length ? slice.map((id) => ({ ok: true, id, created: false })) : undefined;
+      },
+      split: () => slice.map((id, i) => oneRecord(id, start + i)),
+    };
     await context.driver
-      .transaction(async (tx) => {
-        const units: Unit[] = slice.map((id, i) => {
-          const index = start + i;
-          const unit: Unit = {
-            indexes: [index],
-            async run(executor) {
-              let result: { changes: number };
-              if (options.mode === 'hard') {
-                result = await executor.run(`DELETE FROM ${table} WHERE ${key} = ${dialect.placeholder(1)}`, [bindId(context, object, id)]);
-              } else {
-                const sets: string[] = [];
-                const params: unknown[] = [];
-                const field = object.fields.find((f) => f.name === rule?.field) as FieldDescription;
-                params.push(dialect.encode(rule?.kind === 'timestamp' ? now : (rule?.deletedValue ?? null), field));
-                sets.push(`${dialect.quoteIdentifier(field.name)} = ${dialect.placeholder(params.length)}`);
-                const modified = object.fields.find((f) => f.name === object.modifiedAtField);
-                if (modified) {
-                  params.push(dialect.encode(now, modified));
-                  sets.push(`${dialect.quoteIdentifier(modified.name)} = ${dialect.placeholder(params.length)}`);
-                }
-                params.push(bindId(context, object, id));
-                result = await executor.run(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${key} = ${dialect.placeholder(params.length)}`, params);
-              }
-              return [result.changes > 0 ? { ok: true, id, created: false } : failure('not_found', `${object.name} ${id} does not exist`, undefined, id)];
-            },
-            split: () => [unit],
-          };
-          return unit;
-        });
-        await runUnits(context, tx, units, results);
-      })
+      .transaction((tx) => runUnits(context, tx, [batch], results))
       .catch((error: unknown) => {
         throw error instanceof CutoverError ? error : dialect.wrapError(error, `deleting from ${object.name} in ${context.displayName}`);
       });
