@@ -5,11 +5,11 @@
  * deletions included. An interrupted backup is resumed where it stopped.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Connector, CrmUser, ObjectDescription, SystemDescription } from '../connectors/contract.js';
 import { CutoverError, throwIfAborted } from '../core/errors.js';
-import { ArchiveWriter, archiveState, type ArchiveMeta } from '../archive/index.js';
+import { ArchiveWriter, archiveState, verifyArchive, type ArchiveMeta, type Manifest } from '../archive/index.js';
 import { openSystem } from '../operations/open-system.js';
 import { redactUrl } from '../plan/secrets.js';
 import type { SystemTarget } from '../plan/systems.js';
@@ -67,15 +67,15 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
   const kind = options.incremental ? 'incremental' : 'full';
   const connector = await openSystem(target);
   try {
-    const unfinished = await findUnfinished(state, target.name, kind);
+    const unfinished = await findUnfinished(state, target.name, kind, options.secret);
     if (unfinished && options.restart) {
-      state.backups.update(unfinished.id, { status: 'failed', error: 'abandoned: a new backup was started with --restart' });
+      await state.backups.update(unfinished.id, { status: 'failed', error: 'abandoned: a new backup was started with --restart' });
     }
     const resuming = unfinished && !options.restart ? unfinished : undefined;
 
     let base: BackupRow | undefined;
     if (kind === 'incremental') {
-      base = resuming?.base ? state.backups.get(resuming.base) : state.backups.latest(target.name);
+      base = resuming?.base ? await state.backups.get(resuming.base) : await state.backups.latest(target.name);
       if (!base) {
         throw new CutoverError('usage', `There is no complete backup of ${target.name} for an incremental backup to build on.`, {
           hints: [`run a full backup first: cutover backup ${target.name}`],
@@ -119,7 +119,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
         seconds: null,
         error: null,
       };
-      state.backups.insert(row);
+      await state.backups.insert(row);
     }
 
     const since = writer.meta.since ? new Date(writer.meta.since) : undefined;
@@ -158,7 +158,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
     writeFileSync(document, markdown);
 
     const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
-    state.backups.update(row.id, {
+    await state.backups.update(row.id, {
       status: 'complete',
       finishedAt: manifest.finishedAt,
       records: manifest.records,
@@ -189,11 +189,26 @@ function withoutCount(object: ObjectDescription): ObjectDescription {
   return rest;
 }
 
-async function findUnfinished(state: StateStore, system: string, kind: 'full' | 'incremental'): Promise<BackupRow | undefined> {
-  for (const row of state.backups.list({ system, status: 'in_progress' })) {
+/**
+ * The backup of the system left unfinished by a run that stopped, to resume.
+ * A run stopped after its archive was sealed but before the state recorded
+ * it leaves a complete archive: once it verifies, it is recorded complete
+ * rather than taken again.
+ */
+async function findUnfinished(state: StateStore, system: string, kind: 'full' | 'incremental', secret: string): Promise<BackupRow | undefined> {
+  for (const row of await state.backups.list({ system, status: 'in_progress' })) {
+    const onDisk = await archiveState(row.path);
+    if (onDisk === 'complete') {
+      const verified = await verifyArchive(row.path, secret);
+      if (verified.ok) {
+        const manifest = JSON.parse(readFileSync(path.join(row.path, 'manifest.json'), 'utf8')) as Manifest;
+        await state.backups.update(row.id, { status: 'complete', finishedAt: manifest.finishedAt, records: manifest.records, bytes: manifest.bytes, objects: manifest.objects.length });
+      } else await state.backups.update(row.id, { status: 'failed', error: `the archive does not verify: ${verified.problems[0]?.message ?? 'unknown problem'}` });
+      continue;
+    }
     if (row.kind !== kind) continue;
-    if ((await archiveState(row.path)) === 'incomplete') return row;
-    state.backups.update(row.id, { status: 'failed', error: 'the archive folder is gone or was never started' });
+    if (onDisk === 'incomplete') return row;
+    await state.backups.update(row.id, { status: 'failed', error: 'the archive folder is gone or was never started' });
   }
   return undefined;
 }
