@@ -41,7 +41,7 @@ export async function openBackupChain(dir: string, secret: string, state?: State
   readers.unshift(current);
   while (current.manifest.kind === 'incremental') {
     const base = current.manifest.base;
-    const candidates = [state?.backups.get(base ?? '')?.path, base ? path.join(path.dirname(current.dir), base) : undefined].filter(
+    const candidates = [(await state?.backups.get(base ?? ''))?.path, base ? path.join(path.dirname(current.dir), base) : undefined].filter(
       (candidate): candidate is string => !!candidate && existsSync(candidate),
     );
     if (!base || candidates.length === 0) {

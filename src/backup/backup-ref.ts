@@ -18,15 +18,15 @@ export interface BackupHandle {
 }
 
 /** Whether text names a backup rather than a system. */
-export function looksLikeBackupRef(ref: string, state: StateStore | undefined, cwd: string): boolean {
+export async function looksLikeBackupRef(ref: string, state: StateStore | undefined, cwd: string): Promise<boolean> {
   if (ref === 'latest' || ref.startsWith('latest:')) return true;
-  if (state?.backups.get(ref)) return true;
+  if (await state?.backups.get(ref)) return true;
   const dir = path.resolve(cwd, ref);
   return existsSync(path.join(dir, 'manifest.json')) || existsSync(path.join(dir, 'archive.json'));
 }
 
 /** Finds a backup; a clear error naming what exists when it cannot. */
-export function resolveBackup(ref: string, options: { state: StateStore | undefined; plan: LoadedPlan | undefined; cwd: string }): BackupHandle {
+export async function resolveBackup(ref: string, options: { state: StateStore | undefined; plan: LoadedPlan | undefined; cwd: string }): Promise<BackupHandle> {
   const { state, plan } = options;
   if (ref === 'latest' || ref.startsWith('latest:')) {
     let system = ref.slice('latest:'.length);
@@ -35,13 +35,13 @@ export function resolveBackup(ref: string, options: { state: StateStore | undefi
       if (!source) throw new CutoverError('usage', '"latest" means the newest backup of the plan\'s source, but there is no plan with a source.', { hints: ['name the system: latest:<system>'] });
       system = source;
     }
-    const row = latestBackup(state, system);
+    const row = await latestBackup(state, system);
     if (!row) {
       throw new CutoverError('usage', `There is no complete backup of ${system}.`, { hints: [`make one with \`cutover backup ${system}\``] });
     }
     return { id: row.id, dir: row.path, system: row.system, row };
   }
-  const byId = state?.backups.get(ref);
+  const byId = await state?.backups.get(ref);
   if (byId) return { id: byId.id, dir: byId.path, system: byId.system, row: byId };
   const dir = path.resolve(options.cwd, ref);
   if (existsSync(dir) && statSync(dir).isDirectory()) {
@@ -49,11 +49,11 @@ export function resolveBackup(ref: string, options: { state: StateStore | undefi
       const file = path.join(dir, header);
       if (!existsSync(file)) continue;
       const meta = JSON.parse(readFileSync(file, 'utf8')) as { id?: string; system?: string };
-      const row = meta.id ? state?.backups.get(meta.id) : undefined;
+      const row = meta.id ? await state?.backups.get(meta.id) : undefined;
       return { id: meta.id ?? path.basename(dir), dir, system: meta.system ?? 'unknown', row };
     }
   }
-  const known = state?.backups.list().slice(0, 5).map((b) => b.id) ?? [];
+  const known = ((await state?.backups.list()) ?? []).slice(0, 5).map((b) => b.id);
   throw new CutoverError('usage', `No backup "${ref}".`, {
     hints: [known.length > 0 ? `recent backups: ${known.join(', ')} (all: \`cutover backups\`)` : 'make one with `cutover backup <system>`', 'a backup is named by its id, its folder, latest or latest:<system>'],
   });
@@ -63,8 +63,9 @@ export function resolveBackup(ref: string, options: { state: StateStore | undefi
 export const SAFETY_REFERENCE = 'pre-restore';
 
 /** The newest complete backup a person took of a system (not a restore's safety copy). */
-export function latestBackup(state: StateStore | undefined, system: string): BackupRow | undefined {
-  return state?.backups
-    .list({ system, status: 'complete' })
-    .find((row) => !state.backups.references(row.id).some((reference) => reference.kind === SAFETY_REFERENCE));
+export async function latestBackup(state: StateStore | undefined, system: string): Promise<BackupRow | undefined> {
+  for (const row of (await state?.backups.list({ system, status: 'complete' })) ?? []) {
+    if (!(await state?.backups.references(row.id))?.some((reference) => reference.kind === SAFETY_REFERENCE)) return row;
+  }
+  return undefined;
 }

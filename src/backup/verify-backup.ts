@@ -61,7 +61,7 @@ export async function verifyBackup(handle: BackupHandle, options: { secret: stri
   result.ok = result.problems.length === 0;
   result.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
   if (options.state && handle.row) {
-    result.verification = options.state.backups.addVerification({
+    result.verification = await options.state.backups.addVerification({
       backupId: handle.id,
       mode: result.mode,
       ok: result.ok,

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadPlan, type LoadedPlan } from '../plan/load-plan.js';
+import { resolveSecret } from '../plan/secrets.js';
 import { StateStore } from '../state/index.js';
 import type { CliIo } from './io.js';
 
@@ -53,31 +54,38 @@ export class CliContext {
   }
 
   /**
-   * The state store beside the plan (`.cutover/state.db`), or, without a
-   * plan, beside the folder given (e.g. a backup storage folder named by --out).
+   * The state store the plan names (`state.url`), else the file beside the
+   * plan (`.cutover/state.db`), or, without a plan, beside the folder given
+   * (e.g. a backup storage folder named by --out).
    */
-  state(fallbackDir?: string): StateStore | undefined {
+  async state(fallbackDir?: string): Promise<StateStore | undefined> {
     if (this.store) return this.store;
-    const plan = this.planIfAny();
-    const dir = plan?.dir ?? fallbackDir;
+    const loaded = this.planIfAny();
+    const dir = loaded?.dir ?? fallbackDir;
     if (!dir) return undefined;
-    this.store = StateStore.open(dir);
+    const shared = loaded?.plan.state;
+    const location = shared && {
+      url: shared.url,
+      ...(shared.password === undefined ? {} : { password: resolveSecret(shared.password, 'state.password', loaded.dir) }),
+    };
+    this.store = await StateStore.open(dir, location ? { location } : {});
     return this.store;
   }
 
   /** Records a command that wrote something in the audit log, with its arguments redacted. */
-  audit(command: string, outcome: 'succeeded' | 'failed', summary?: string, fallbackDir?: string): void {
-    const state = this.state(fallbackDir);
-    state?.audit.record({ command, args: this.argv, outcome, ...(summary ? { summary } : {}) });
+  async audit(command: string, outcome: 'succeeded' | 'failed', summary?: string, fallbackDir?: string): Promise<void> {
+    const state = await this.state(fallbackDir);
+    await state?.audit.record({ command, args: this.argv, outcome, ...(summary ? { summary } : {}) });
   }
 
   /** The arguments this run was started with (for the audit log; redacted there). */
   argv: string[] = [];
 
   /** Closes what the run opened. */
-  close(): void {
-    this.store?.close();
+  async close(): Promise<void> {
+    const store = this.store;
     this.store = undefined;
+    await store?.close();
   }
 
   /** Prints a result: JSON with --json, else the human text. */

@@ -58,7 +58,7 @@ Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/
     const command = writingCommand(argv);
     if (command) {
       try {
-        context.audit(command, 'failed', error instanceof Error ? error.message : String(error));
+        await context.audit(command, 'failed', error instanceof Error ? error.message : String(error));
       } catch {
         // The audit log is best effort when the command itself failed (the state store may be what failed).
       }
@@ -67,7 +67,7 @@ Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/
     if (error instanceof CommanderError) return handleError(error, io, options);
     return handleError(error instanceof Error || error instanceof CutoverError ? error : new Error(String(error)), io, options);
   } finally {
-    context.close();
+    await context.close().catch(() => undefined);
   }
 }
 

@@ -28,7 +28,7 @@ export async function openMigrationSource(
     opened.push(connector);
     return liveMigrationSource(connector, systems.source.name);
   }
-  const handle = resolveBackup(options.fromBackup, { state, plan: loaded, cwd: context.io.cwd });
+  const handle = await resolveBackup(options.fromBackup, { state, plan: loaded, cwd: context.io.cwd });
   if (handle.system !== systems.source.name) {
     throw new CutoverError('usage', `Backup ${handle.id} is of ${handle.system}, not of the mapping's source ${systems.source.name}.`, {
       hints: [`name a backup of ${systems.source.name}, e.g. latest:${systems.source.name}`],

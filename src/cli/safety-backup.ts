@@ -14,14 +14,14 @@ import type { CliContext } from './context.js';
 /** Backs up and verifies `target`; returns the backup's id. `doing` names the command for messages ("overwriting", "resetting"). */
 export async function safetyBackup(context: CliContext, target: SystemTarget, secret: string, doing: string, out?: string): Promise<string> {
   const storage = backupStorage({ plan: context.planIfAny(), cwd: context.io.cwd, ...(out ? { out } : {}) });
-  const state = context.state(storage);
+  const state = await context.state(storage);
   if (!state) throw new CutoverError('internal', 'No state store for the safety backup.');
   context.note(`Backing up ${target.name} before ${doing} it …`);
   const backup = await runBackup({ target, storage, secret, state, restart: true });
-  const verified = await verifyBackup({ id: backup.id, dir: backup.path, system: backup.system, row: state.backups.get(backup.id) }, { secret, deep: false, state });
+  const verified = await verifyBackup({ id: backup.id, dir: backup.path, system: backup.system, row: await state.backups.get(backup.id) }, { secret, deep: false, state });
   if (!verified.ok) {
     throw new CutoverError('write.failed', `The safety backup ${backup.id} of ${target.name} did not verify; nothing was written.`, { details: verified.problems });
   }
-  state.backups.addReference(backup.id, SAFETY_REFERENCE, target.name);
+  await state.backups.addReference(backup.id, SAFETY_REFERENCE, target.name);
   return backup.id;
 }

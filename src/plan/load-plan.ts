@@ -119,6 +119,13 @@ export function planRules(plan: Plan, warnings: string[]): PlanProblem[] {
     if (other) problems.push({ path: `${at}.url`, message: `the same URL as systems.${other}.url; every system must be its own database` });
     urls.set(key, name);
   }
+  if (plan.state) {
+    if (!/^postgres(ql)?:\/\//i.test(plan.state.url)) {
+      problems.push({ path: 'state.url', message: 'the shared state store is a PostgreSQL database: write postgres://user@host:5432/db (leave state out for the embedded file)' });
+    }
+    if (urlHasPassword(plan.state.url)) warnings.push('state.url: a password is written in the URL; move it to state.password as env:NAME or file:PATH');
+    if (plan.state.password && parseSecretRef(plan.state.password).kind === 'inline') warnings.push('state.password: the secret is written in the plan; use env:NAME or file:PATH');
+  }
   if (plan.backup?.key && parseSecretRef(plan.backup.key).kind === 'inline') {
     warnings.push('backup.key: the key is written in the plan; use env:NAME or file:PATH');
   }

@@ -68,6 +68,17 @@ export const backupSchema = z
   })
   .describe('Where backups go and how they are encrypted.');
 
+/** Where the state store is, when not the embedded file beside the plan. */
+export const stateSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .min(1)
+      .describe('A PostgreSQL database a team shares for the ledger, runs and decisions: postgres://user@host:5432/db, tables in the schema ?schema=NAME (default cutover). Do not put a password here; use `password`.'),
+    password: secretSchema.optional().describe('The database password, as env:NAME or file:PATH.'),
+  })
+  .describe('The state store. Default: the embedded SQLite file .cutover/state.db beside the plan.');
+
 /** Rollback settings used by the runbooks and drills. */
 export const rollbackSchema = z
   .strictObject({
@@ -94,6 +105,7 @@ export const planSchema = z
       )
       .describe('The CRM systems of this migration, by name.'),
     backup: backupSchema.optional(),
+    state: stateSchema.optional(),
     rollback: rollbackSchema.optional(),
     mapping: mappingSchema.optional(),
   })

@@ -1,7 +1,7 @@
 /** The audit log: every command that wrote something, who ran it, where, and how it ended. */
 import os from 'node:os';
-import type Database from 'better-sqlite3';
 import { redactArgs, redactText } from './redact.js';
+import type { StateDb } from './state-db.js';
 import { guard } from './state-errors.js';
 
 /** One command in the audit log. Times are ISO 8601 UTC. */
@@ -38,9 +38,9 @@ export interface AuditRecord {
 /** The audit log of a state store. */
 export interface AuditLog {
   /** Records a command that writes. `args` and `summary` are redacted here before they are stored. */
-  record(entry: AuditRecord): AuditEntry;
+  record(entry: AuditRecord): Promise<AuditEntry>;
   /** Newest first; optionally of one command, and at most `limit` entries. */
-  list(filter?: { command?: string; limit?: number }): AuditEntry[];
+  list(filter?: { command?: string; limit?: number }): Promise<AuditEntry[]>;
 }
 
 interface AuditDbRow {
@@ -54,15 +54,12 @@ interface AuditDbRow {
   summary: string | null;
 }
 
-/** {@link AuditLog} over the state file. */
-export class SqliteAuditLog implements AuditLog {
-  constructor(
-    private readonly db: Database.Database,
-    private readonly file: string,
-  ) {}
+/** {@link AuditLog} over the state's database. */
+export class SqlAuditLog implements AuditLog {
+  constructor(private readonly db: StateDb) {}
 
-  record(entry: AuditRecord): AuditEntry {
-    return guard(this.file, `recording ${entry.command} in the audit log`, () => {
+  record(entry: AuditRecord): Promise<AuditEntry> {
+    return guard(this.db.where, `recording ${entry.command} in the audit log`, async () => {
       const row: Omit<AuditEntry, 'id'> = {
         at: entry.at ?? new Date().toISOString(),
         user: entry.user ?? currentUser(),
@@ -72,22 +69,25 @@ export class SqliteAuditLog implements AuditLog {
         outcome: entry.outcome,
         summary: entry.summary === undefined ? null : redactText(entry.summary),
       };
-      const result = this.db
-        .prepare('INSERT INTO audit_log (at, user, host, command, args, outcome, summary) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(row.at, row.user, row.host, row.command, JSON.stringify(row.args), row.outcome, row.summary);
-      return { id: Number(result.lastInsertRowid), ...row };
+      const inserted = await this.db.all<{ id: number }>('INSERT INTO audit_log (at, "user", host, command, args, outcome, summary) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id', [
+        row.at,
+        row.user,
+        row.host,
+        row.command,
+        JSON.stringify(row.args),
+        row.outcome,
+        row.summary,
+      ]);
+      return { id: Number(inserted[0]?.id), ...row };
     });
   }
 
-  list(filter: { command?: string; limit?: number } = {}): AuditEntry[] {
-    return guard(this.file, 'reading the audit log', () => {
-      const where = filter.command === undefined ? '' : 'WHERE command = ?';
-      const params: Array<string | number> = filter.command === undefined ? [] : [filter.command];
-      // LIMIT -1 is SQLite's "no limit".
-      params.push(filter.limit === undefined ? -1 : Math.max(0, Math.floor(filter.limit)));
-      const rows = this.db.prepare(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`).all(...params) as AuditDbRow[];
-      return rows.map((row) => ({ ...row, args: JSON.parse(row.args) as string[] }));
-    });
+  async list(filter: { command?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+    const where = filter.command === undefined ? '' : 'WHERE command = ?';
+    const params: Array<string | number> = filter.command === undefined ? [] : [filter.command];
+    const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+    const rows = await guard(this.db.where, 'reading the audit log', () => this.db.all<AuditDbRow>(`SELECT * FROM audit_log ${where} ORDER BY id DESC${limit}`, params));
+    return rows.map((row) => ({ ...row, id: Number(row.id), args: JSON.parse(row.args) as string[] }));
   }
 }
 

@@ -1,7 +1,7 @@
 /** Backups in the state store: one row per backup, its verifications, and what depends on it. */
-import type Database from 'better-sqlite3';
 import { CutoverError } from '../core/errors.js';
 import { redactText } from './redact.js';
+import type { StateDb } from './state-db.js';
 import { guard } from './state-errors.js';
 
 /** Where a backup stands. */
@@ -55,29 +55,29 @@ export interface BackupReference {
 /** Backups, their verifications and references. */
 export interface BackupsRepository {
   /** Records a new backup; its id must be new. */
-  insert(row: BackupRow): void;
+  insert(row: BackupRow): Promise<void>;
   /** Changes the given fields of a backup; a missing backup is an error. */
-  update(id: string, patch: Partial<Omit<BackupRow, 'id'>>): void;
+  update(id: string, patch: Partial<Omit<BackupRow, 'id'>>): Promise<void>;
   /** The backup with this id, if any. */
-  get(id: string): BackupRow | undefined;
+  get(id: string): Promise<BackupRow | undefined>;
   /** Newest first (by start); optionally of one system and/or with one status. */
-  list(filter?: { system?: string; status?: BackupStatus }): BackupRow[];
+  list(filter?: { system?: string; status?: BackupStatus }): Promise<BackupRow[]>;
   /** Newest complete backup of a system. */
-  latest(system: string): BackupRow | undefined;
+  latest(system: string): Promise<BackupRow | undefined>;
   /**
    * Forgets a backup and its verifications (the archive folder is the
    * caller's to remove). Refuses with `state.failed` when something refers
    * to it. Forgetting an unknown id does nothing.
    */
-  delete(id: string): void;
+  delete(id: string): Promise<void>;
   /** Records a verification of a known backup. */
-  addVerification(v: Omit<VerificationRow, 'id'>): VerificationRow;
+  addVerification(v: Omit<VerificationRow, 'id'>): Promise<VerificationRow>;
   /** The newest verification of a backup, if it was ever verified. */
-  lastVerification(backupId: string): VerificationRow | undefined;
+  lastVerification(backupId: string): Promise<VerificationRow | undefined>;
   /** Records that something (a go-live, a rollback, a drill) depends on a backup: it is then never pruned. Recording the same kind and `by` again does nothing. */
-  addReference(backupId: string, kind: string, by: string): void;
+  addReference(backupId: string, kind: string, by: string): Promise<void>;
   /** What depends on a backup, oldest first. */
-  references(backupId: string): BackupReference[];
+  references(backupId: string): Promise<BackupReference[]>;
 }
 
 interface BackupDbRow {
@@ -126,127 +126,122 @@ const COLUMNS: Record<keyof BackupRow, keyof BackupDbRow> = {
 };
 
 const FIELDS = Object.keys(COLUMNS) as Array<keyof BackupRow>;
-/** Newest first; rowid breaks ties between backups started in the same millisecond. */
-const NEWEST_FIRST = 'ORDER BY started_at DESC, rowid DESC';
+/** {@link BackupsRepository} over the state's database. */
+export class SqlBackupsRepository implements BackupsRepository {
+  /** Newest first; insertion order breaks ties between backups started in the same millisecond. */
+  private readonly newestFirst: string;
 
-/** {@link BackupsRepository} over the state file. */
-export class SqliteBackupsRepository implements BackupsRepository {
-  constructor(
-    private readonly db: Database.Database,
-    private readonly file: string,
-  ) {}
-
-  insert(row: BackupRow): void {
-    guard(this.file, `recording backup ${row.id}`, () => {
-      if (this.db.prepare('SELECT 1 FROM backups WHERE id = ?').get(row.id)) {
-        throw new CutoverError('state.failed', `A backup with id ${row.id} is already recorded in ${this.file}.`);
-      }
-      const columns = FIELDS.map((field) => COLUMNS[field]);
-      this.db
-        .prepare(`INSERT INTO backups (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
-        .run(...FIELDS.map((field) => cleanValue(field, row[field])));
-    });
+  constructor(private readonly db: StateDb) {
+    this.newestFirst = `ORDER BY started_at DESC, ${db.rowOrder} DESC`;
   }
 
-  update(id: string, patch: Partial<Omit<BackupRow, 'id'>>): void {
-    guard(this.file, `updating backup ${id}`, () => {
+  insert(row: BackupRow): Promise<void> {
+    return guard(this.db.where, `recording backup ${row.id}`, () =>
+      this.db.transaction(async () => {
+        if (await this.db.get('SELECT 1 AS found FROM backups WHERE id = ?', [row.id])) {
+          throw new CutoverError('state.failed', `A backup with id ${row.id} is already recorded in ${this.db.where}.`);
+        }
+        const columns = FIELDS.map((field) => COLUMNS[field]);
+        await this.db.run(
+          `INSERT INTO backups (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          FIELDS.map((field) => cleanValue(field, row[field]) ?? null),
+        );
+      }),
+    );
+  }
+
+  update(id: string, patch: Partial<Omit<BackupRow, 'id'>>): Promise<void> {
+    return guard(this.db.where, `updating backup ${id}`, async () => {
       const fields = FIELDS.filter((field) => field !== 'id' && Object.hasOwn(patch, field) && patch[field as keyof typeof patch] !== undefined);
-      const exists = this.db.prepare('SELECT 1 FROM backups WHERE id = ?').get(id);
-      if (!exists) throw new CutoverError('state.failed', `There is no backup ${id} in ${this.file} to update.`);
+      if (!(await this.db.get('SELECT 1 AS found FROM backups WHERE id = ?', [id]))) throw new CutoverError('state.failed', `There is no backup ${id} in ${this.db.where} to update.`);
       if (fields.length === 0) return;
-      const values = fields.map((field) => cleanValue(field, patch[field as keyof typeof patch]));
-      this.db.prepare(`UPDATE backups SET ${fields.map((field) => `${COLUMNS[field]} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
+      const values = fields.map((field) => cleanValue(field, patch[field as keyof typeof patch]) ?? null);
+      await this.db.run(`UPDATE backups SET ${fields.map((field) => `${COLUMNS[field]} = ?`).join(', ')} WHERE id = ?`, [...values, id]);
     });
   }
 
-  get(id: string): BackupRow | undefined {
-    return guard(this.file, `reading backup ${id}`, () => {
-      const row = this.db.prepare('SELECT * FROM backups WHERE id = ?').get(id) as BackupDbRow | undefined;
-      return row && toBackup(row);
-    });
+  async get(id: string): Promise<BackupRow | undefined> {
+    const row = await guard(this.db.where, `reading backup ${id}`, () => this.db.get<BackupDbRow>('SELECT * FROM backups WHERE id = ?', [id]));
+    return row && toBackup(row);
   }
 
-  list(filter: { system?: string; status?: BackupStatus } = {}): BackupRow[] {
-    return guard(this.file, 'listing backups', () => {
-      const where: string[] = [];
-      const params: string[] = [];
-      if (filter.system !== undefined) {
-        where.push('system = ?');
-        params.push(redactText(filter.system));
-      }
-      if (filter.status !== undefined) {
-        where.push('status = ?');
-        params.push(filter.status);
-      }
-      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-      const rows = this.db.prepare(`SELECT * FROM backups ${clause} ${NEWEST_FIRST}`).all(...params) as BackupDbRow[];
-      return rows.map(toBackup);
-    });
+  async list(filter: { system?: string; status?: BackupStatus } = {}): Promise<BackupRow[]> {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.system !== undefined) {
+      where.push('system = ?');
+      params.push(redactText(filter.system));
+    }
+    if (filter.status !== undefined) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const rows = await guard(this.db.where, 'listing backups', () => this.db.all<BackupDbRow>(`SELECT * FROM backups ${clause} ${this.newestFirst}`, params));
+    return rows.map(toBackup);
   }
 
-  latest(system: string): BackupRow | undefined {
-    return guard(this.file, `finding the latest backup of ${system}`, () => {
-      const row = this.db.prepare(`SELECT * FROM backups WHERE system = ? AND status = 'complete' ${NEWEST_FIRST} LIMIT 1`).get(redactText(system)) as BackupDbRow | undefined;
-      return row && toBackup(row);
-    });
+  async latest(system: string): Promise<BackupRow | undefined> {
+    const row = await guard(this.db.where, `finding the latest backup of ${system}`, () =>
+      this.db.get<BackupDbRow>(`SELECT * FROM backups WHERE system = ? AND status = 'complete' ${this.newestFirst} LIMIT 1`, [redactText(system)]),
+    );
+    return row && toBackup(row);
   }
 
-  delete(id: string): void {
-    guard(this.file, `forgetting backup ${id}`, () => {
-      const run = this.db.transaction(() => {
-        const references = this.references(id);
+  delete(id: string): Promise<void> {
+    return guard(this.db.where, `forgetting backup ${id}`, () =>
+      this.db.transaction(async () => {
+        const references = await this.references(id);
         if (references.length > 0) {
           throw new CutoverError('state.failed', `Backup ${id} cannot be deleted: ${references.map((r) => `${r.kind} ${r.by}`).join(', ')} depend${references.length === 1 ? 's' : ''} on it.`, {
             hints: ['a backup that a go-live, rollback or drill refers to is kept for as long as the state is'],
           });
         }
-        this.db.prepare('DELETE FROM backup_verifications WHERE backup_id = ?').run(id);
-        this.db.prepare('DELETE FROM backups WHERE id = ?').run(id);
-      });
-      run.immediate();
+        await this.db.run('DELETE FROM backup_verifications WHERE backup_id = ?', [id]);
+        await this.db.run('DELETE FROM backups WHERE id = ?', [id]);
+      }),
+    );
+  }
+
+  addVerification(v: Omit<VerificationRow, 'id'>): Promise<VerificationRow> {
+    return guard(this.db.where, `recording a verification of backup ${v.backupId}`, async () => {
+      await this.requireBackup(v.backupId, 'verify');
+      const inserted = await this.db.all<{ id: number }>('INSERT INTO backup_verifications (backup_id, mode, ok, problems, seconds, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id', [
+        v.backupId,
+        v.mode,
+        v.ok ? 1 : 0,
+        JSON.stringify(v.problems),
+        v.seconds,
+        v.at,
+      ]);
+      return { id: Number(inserted[0]?.id), backupId: v.backupId, mode: v.mode, ok: v.ok, problems: [...v.problems], seconds: v.seconds, at: v.at };
     });
   }
 
-  addVerification(v: Omit<VerificationRow, 'id'>): VerificationRow {
-    return guard(this.file, `recording a verification of backup ${v.backupId}`, () => {
-      this.requireBackup(v.backupId, 'verify');
-      const result = this.db
-        .prepare('INSERT INTO backup_verifications (backup_id, mode, ok, problems, seconds, at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(v.backupId, v.mode, v.ok ? 1 : 0, JSON.stringify(v.problems), v.seconds, v.at);
-      return { id: Number(result.lastInsertRowid), backupId: v.backupId, mode: v.mode, ok: v.ok, problems: [...v.problems], seconds: v.seconds, at: v.at };
+  async lastVerification(backupId: string): Promise<VerificationRow | undefined> {
+    const row = await guard(this.db.where, `reading the verifications of backup ${backupId}`, () =>
+      this.db.get<VerificationDbRow>('SELECT * FROM backup_verifications WHERE backup_id = ? ORDER BY at DESC, id DESC LIMIT 1', [backupId]),
+    );
+    return row && toVerification(row);
+  }
+
+  addReference(backupId: string, kind: string, by: string): Promise<void> {
+    return guard(this.db.where, `recording that ${kind} ${by} depends on backup ${backupId}`, async () => {
+      await this.requireBackup(backupId, 'refer to');
+      await this.db.run('INSERT INTO backup_references (backup_id, kind, referrer, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [backupId, kind, by, new Date().toISOString()]);
     });
   }
 
-  lastVerification(backupId: string): VerificationRow | undefined {
-    return guard(this.file, `reading the verifications of backup ${backupId}`, () => {
-      const row = this.db.prepare('SELECT * FROM backup_verifications WHERE backup_id = ? ORDER BY at DESC, id DESC LIMIT 1').get(backupId) as
-        | VerificationDbRow
-        | undefined;
-      return row && toVerification(row);
-    });
+  async references(backupId: string): Promise<BackupReference[]> {
+    const rows = await guard(this.db.where, `reading what depends on backup ${backupId}`, () =>
+      this.db.all<{ kind: string; referrer: string; at: string }>(`SELECT kind, referrer, at FROM backup_references WHERE backup_id = ? ORDER BY at, ${this.db.rowOrder}`, [backupId]),
+    );
+    return rows.map((row) => ({ kind: row.kind, by: row.referrer, at: row.at }));
   }
 
-  addReference(backupId: string, kind: string, by: string): void {
-    guard(this.file, `recording that ${kind} ${by} depends on backup ${backupId}`, () => {
-      this.requireBackup(backupId, 'refer to');
-      this.db.prepare('INSERT OR IGNORE INTO backup_references (backup_id, kind, referrer, at) VALUES (?, ?, ?, ?)').run(backupId, kind, by, new Date().toISOString());
-    });
-  }
-
-  references(backupId: string): BackupReference[] {
-    return guard(this.file, `reading what depends on backup ${backupId}`, () => {
-      const rows = this.db.prepare('SELECT kind, referrer, at FROM backup_references WHERE backup_id = ? ORDER BY at, rowid').all(backupId) as Array<{
-        kind: string;
-        referrer: string;
-        at: string;
-      }>;
-      return rows.map((row) => ({ kind: row.kind, by: row.referrer, at: row.at }));
-    });
-  }
-
-  private requireBackup(id: string, verb: string): void {
-    if (!this.db.prepare('SELECT 1 FROM backups WHERE id = ?').get(id)) {
-      throw new CutoverError('state.failed', `Cannot ${verb} backup ${id}: it is not recorded in ${this.file}.`);
+  private async requireBackup(id: string, verb: string): Promise<void> {
+    if (!(await this.db.get('SELECT 1 AS found FROM backups WHERE id = ?', [id]))) {
+      throw new CutoverError('state.failed', `Cannot ${verb} backup ${id}: it is not recorded in ${this.db.where}.`);
     }
   }
 }
@@ -277,7 +272,7 @@ function toBackup(row: BackupDbRow): BackupRow {
 
 function toVerification(row: VerificationDbRow): VerificationRow {
   return {
-    id: row.id,
+    id: Number(row.id),
     backupId: row.backup_id,
     mode: row.mode,
     ok: row.ok === 1,

@@ -1,5 +1,5 @@
 /** Baselines in the state store: the snapshot (a backup) of each target taken before migrating, that reset returns it to. */
-import type Database from 'better-sqlite3';
+import type { StateDb } from './state-db.js';
 import { guard } from './state-errors.js';
 
 /** A system's baseline. */
@@ -13,29 +13,30 @@ export interface Baseline {
 /** The baseline snapshot of each system. */
 export interface BaselinesRepository {
   /** Records (or replaces) a system's baseline; the backup must be recorded in the state store. */
-  set(system: string, backupId: string): Baseline;
-  get(system: string): Baseline | undefined;
+  set(system: string, backupId: string): Promise<Baseline>;
+  get(system: string): Promise<Baseline | undefined>;
 }
 
 /** {@link BaselinesRepository} over the state file. */
-export class SqliteBaselinesRepository implements BaselinesRepository {
-  constructor(
-    private readonly db: Database.Database,
-    private readonly file: string,
-  ) {}
+export class SqlBaselinesRepository implements BaselinesRepository {
+  constructor(private readonly db: StateDb) {}
 
-  set(system: string, backupId: string): Baseline {
-    return guard(this.file, `recording the baseline of ${system}`, () => {
+  set(system: string, backupId: string): Promise<Baseline> {
+    return guard(this.db.where, `recording the baseline of ${system}`, async () => {
       const at = new Date().toISOString();
-      this.db.prepare('INSERT OR REPLACE INTO baselines (system, backup_id, at) VALUES (?, ?, ?)').run(system, backupId, at);
+      await this.db.run('INSERT INTO baselines (system, backup_id, at) VALUES (?, ?, ?) ON CONFLICT (system) DO UPDATE SET backup_id = excluded.backup_id, at = excluded.at', [
+        system,
+        backupId,
+        at,
+      ]);
       return { system, backupId, at };
     });
   }
 
-  get(system: string): Baseline | undefined {
-    return guard(this.file, `reading the baseline of ${system}`, () => {
-      const row = this.db.prepare('SELECT system, backup_id, at FROM baselines WHERE system = ?').get(system) as { system: string; backup_id: string; at: string } | undefined;
-      return row ? { system: row.system, backupId: row.backup_id, at: row.at } : undefined;
-    });
+  async get(system: string): Promise<Baseline | undefined> {
+    const row = await guard(this.db.where, `reading the baseline of ${system}`, () =>
+      this.db.get<{ system: string; backup_id: string; at: string }>('SELECT system, backup_id, at FROM baselines WHERE system = ?', [system]),
+    );
+    return row ? { system: row.system, backupId: row.backup_id, at: row.at } : undefined;
   }
 }

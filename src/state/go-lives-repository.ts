@@ -1,6 +1,6 @@
 /** Go-lives in the state store: when a target became the CRM people use, from which backup a rollback would restore, and which source users were frozen. */
-import type Database from 'better-sqlite3';
 import { CutoverError } from '../core/errors.js';
+import type { StateDb } from './state-db.js';
 import { guard } from './state-errors.js';
 
 /** One recorded cutover moment. */
@@ -24,13 +24,13 @@ export interface GoLive {
 
 /** The go-lives of each target. */
 export interface GoLivesRepository {
-  record(goLive: GoLive): void;
+  record(goLive: GoLive): Promise<void>;
   /** Records the source users frozen at a go-live (after the freeze, which needs the go-live recorded first). */
-  setFrozenUsers(id: string, users: GoLive['frozenUsers']): void;
+  setFrozenUsers(id: string, users: GoLive['frozenUsers']): Promise<void>;
   /** The newest go-live of a target system, if any. */
-  latest(system: string): GoLive | undefined;
+  latest(system: string): Promise<GoLive | undefined>;
   /** Newest first. */
-  list(system?: string): GoLive[];
+  list(system?: string): Promise<GoLive[]>;
 }
 
 interface GoLiveDbRow {
@@ -45,47 +45,52 @@ interface GoLiveDbRow {
 }
 
 /** {@link GoLivesRepository} over the state file. */
-export class SqliteGoLivesRepository implements GoLivesRepository {
-  constructor(
-    private readonly db: Database.Database,
-    private readonly file: string,
-  ) {}
+export class SqlGoLivesRepository implements GoLivesRepository {
+  constructor(private readonly db: StateDb) {}
 
-  record(goLive: GoLive): void {
-    guard(this.file, `recording go-live ${goLive.id}`, () => {
-      if (this.db.prepare('SELECT 1 FROM go_lives WHERE id = ?').get(goLive.id)) throw new CutoverError('state.failed', `A go-live with id ${goLive.id} is already recorded.`);
-      this.db
-        .prepare('INSERT INTO go_lives (id, system, source, at, backup_id, migrate_run, frozen_users, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(goLive.id, goLive.system, goLive.source, goLive.at, goLive.backupId, goLive.migrateRun, JSON.stringify(goLive.frozenUsers), goLive.user);
+  record(goLive: GoLive): Promise<void> {
+    return guard(this.db.where, `recording go-live ${goLive.id}`, () =>
+      this.db.transaction(async () => {
+        if (await this.db.get('SELECT 1 AS found FROM go_lives WHERE id = ?', [goLive.id])) throw new CutoverError('state.failed', `A go-live with id ${goLive.id} is already recorded.`);
+        await this.db.run('INSERT INTO go_lives (id, system, source, at, backup_id, migrate_run, frozen_users, "user") VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+          goLive.id,
+          goLive.system,
+          goLive.source,
+          goLive.at,
+          goLive.backupId,
+          goLive.migrateRun,
+          JSON.stringify(goLive.frozenUsers),
+          goLive.user,
+        ]);
+      }),
+    );
+  }
+
+  setFrozenUsers(id: string, users: GoLive['frozenUsers']): Promise<void> {
+    return guard(this.db.where, `recording the users frozen at go-live ${id}`, async () => {
+      const changed = await this.db.run('UPDATE go_lives SET frozen_users = ? WHERE id = ?', [JSON.stringify(users), id]);
+      if (changed === 0) throw new CutoverError('state.failed', `There is no go-live ${id} to record frozen users for.`);
     });
   }
 
-  setFrozenUsers(id: string, users: GoLive['frozenUsers']): void {
-    guard(this.file, `recording the users frozen at go-live ${id}`, () => {
-      const result = this.db.prepare('UPDATE go_lives SET frozen_users = ? WHERE id = ?').run(JSON.stringify(users), id);
-      if (result.changes === 0) throw new CutoverError('state.failed', `There is no go-live ${id} to record frozen users for.`);
-    });
+  async latest(system: string): Promise<GoLive | undefined> {
+    return (await this.list(system))[0];
   }
 
-  latest(system: string): GoLive | undefined {
-    return this.list(system)[0];
-  }
-
-  list(system?: string): GoLive[] {
-    return guard(this.file, 'reading go-lives', () => {
-      const rows = (system
-        ? this.db.prepare('SELECT * FROM go_lives WHERE system = ? ORDER BY at DESC, rowid DESC').all(system)
-        : this.db.prepare('SELECT * FROM go_lives ORDER BY at DESC, rowid DESC').all()) as GoLiveDbRow[];
-      return rows.map((row) => ({
-        id: row.id,
-        system: row.system,
-        source: row.source,
-        at: row.at,
-        backupId: row.backup_id,
-        migrateRun: row.migrate_run,
-        frozenUsers: row.frozen_users ? (JSON.parse(row.frozen_users) as GoLive['frozenUsers']) : [],
-        user: row.user,
-      }));
-    });
+  async list(system?: string): Promise<GoLive[]> {
+    const order = `ORDER BY at DESC, ${this.db.rowOrder} DESC`;
+    const rows = await guard(this.db.where, 'reading go-lives', () =>
+      system ? this.db.all<GoLiveDbRow>(`SELECT * FROM go_lives WHERE system = ? ${order}`, [system]) : this.db.all<GoLiveDbRow>(`SELECT * FROM go_lives ${order}`),
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      system: row.system,
+      source: row.source,
+      at: row.at,
+      backupId: row.backup_id,
+      migrateRun: row.migrate_run,
+      frozenUsers: row.frozen_users ? (JSON.parse(row.frozen_users) as GoLive['frozenUsers']) : [],
+      user: row.user,
+    }));
   }
 }

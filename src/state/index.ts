@@ -1,5 +1,5 @@
-/** The state store: what cutover did, in `<plan dir>/.cutover/state.db`. */
-export { StateStore, STATE_DIR, STATE_FILE, type StateOpenOptions } from './state-store.js';
+/** The state store: what cutover did, in `<plan dir>/.cutover/state.db` or a shared PostgreSQL schema. */
+export { StateStore, STATE_DIR, STATE_FILE, STATE_SCHEMA, type StateLocation, type StateOpenOptions } from './state-store.js';
 export type { BackupReference, BackupRow, BackupStatus, BackupsRepository, VerificationRow } from './backups-repository.js';
 export type { AuditEntry, AuditLog, AuditRecord } from './audit-log.js';
 export { isSecretName, isSecretReference, REDACTED, redactArgs, redactText, redactValue } from './redact.js';

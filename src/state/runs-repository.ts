@@ -1,7 +1,7 @@
 /** Runs in the state store: each migration, reset (and later rollback and drill) run, with its outcome. */
 import { hostname } from 'node:os';
-import type Database from 'better-sqlite3';
 import { CutoverError } from '../core/errors.js';
+import type { StateDb } from './state-db.js';
 import { guard } from './state-errors.js';
 
 /** Where a run stands. A run still `running` whose process is gone was interrupted. */
@@ -48,80 +48,91 @@ interface RunDbRow {
 /** Runs of runbooks. */
 export interface RunsRepository {
   /** Records a new run as running; its id must be new. */
-  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string }): RunRow;
+  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string }): Promise<RunRow>;
   /** Ends a run with its outcome. */
-  finish(id: string, outcome: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string }): RunRow;
-  get(id: string): RunRow | undefined;
+  finish(id: string, outcome: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string }): Promise<RunRow>;
+  get(id: string): Promise<RunRow | undefined>;
   /** Newest first, optionally of one kind and/or system. */
-  list(filter?: { kind?: string; system?: string }): RunRow[];
+  list(filter?: { kind?: string; system?: string }): Promise<RunRow[]>;
   /**
    * Ends as failed (interrupted) the runs of a kind on a system still
    * recorded as running whose process is gone (same machine, no such
    * process). Returns their ids, and the runs that are still alive: on this
    * machine by their process, on another machine by assumption.
    */
-  closeInterrupted(kind: string, system: string): { closed: string[]; alive: RunRow[] };
+  closeInterrupted(kind: string, system: string): Promise<{ closed: string[]; alive: RunRow[] }>;
 }
 
 /** {@link RunsRepository} over the state file. */
-export class SqliteRunsRepository implements RunsRepository {
-  constructor(
-    private readonly db: Database.Database,
-    private readonly file: string,
-  ) {}
+export class SqlRunsRepository implements RunsRepository {
+  constructor(private readonly db: StateDb) {}
 
-  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string }): RunRow {
-    return guard(this.file, `recording run ${run.id}`, () => {
-      if (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(run.id)) {
-        throw new CutoverError('state.failed', `A run with id ${run.id} is already recorded in ${this.file}.`);
-      }
-      this.db
-        .prepare('INSERT INTO runs (id, kind, system, source, status, dry_run, started_at, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(run.id, run.kind, run.system, run.source, 'running', run.dryRun ? 1 : 0, run.startedAt ?? new Date().toISOString(), hostname(), process.pid);
-      return this.get(run.id) as RunRow;
-    });
+  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string }): Promise<RunRow> {
+    return guard(this.db.where, `recording run ${run.id}`, () =>
+      this.db.transaction(async () => {
+        if (await this.db.get('SELECT 1 AS found FROM runs WHERE id = ?', [run.id])) {
+          throw new CutoverError('state.failed', `A run with id ${run.id} is already recorded in ${this.db.where}.`);
+        }
+        await this.db.run('INSERT INTO runs (id, kind, system, source, status, dry_run, started_at, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+          run.id,
+          run.kind,
+          run.system,
+          run.source,
+          'running',
+          run.dryRun ? 1 : 0,
+          run.startedAt ?? new Date().toISOString(),
+          hostname(),
+          process.pid,
+        ]);
+        return (await this.get(run.id)) as RunRow;
+      }),
+    );
   }
 
-  finish(id: string, outcome: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string }): RunRow {
-    return guard(this.file, `ending run ${id}`, () => {
-      const run = this.get(id);
-      if (!run) throw new CutoverError('state.failed', `There is no run ${id} in ${this.file} to end.`);
-      const finishedAt = new Date().toISOString();
-      const seconds = Math.round(Date.parse(finishedAt) - Date.parse(run.startedAt)) / 1000;
-      this.db
-        .prepare('UPDATE runs SET status = ?, finished_at = ?, seconds = ?, summary = ?, error = ? WHERE id = ?')
-        .run(outcome.status, finishedAt, seconds, outcome.summary === undefined ? null : JSON.stringify(outcome.summary), outcome.error ?? null, id);
-      return this.get(id) as RunRow;
-    });
+  finish(id: string, outcome: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string }): Promise<RunRow> {
+    return guard(this.db.where, `ending run ${id}`, () =>
+      this.db.transaction(async () => {
+        const run = await this.get(id);
+        if (!run) throw new CutoverError('state.failed', `There is no run ${id} in ${this.db.where} to end.`);
+        const finishedAt = new Date().toISOString();
+        const seconds = Math.round(Date.parse(finishedAt) - Date.parse(run.startedAt)) / 1000;
+        await this.db.run('UPDATE runs SET status = ?, finished_at = ?, seconds = ?, summary = ?, error = ? WHERE id = ?', [
+          outcome.status,
+          finishedAt,
+          seconds,
+          outcome.summary === undefined ? null : JSON.stringify(outcome.summary),
+          outcome.error ?? null,
+          id,
+        ]);
+        return (await this.get(id)) as RunRow;
+      }),
+    );
   }
 
-  get(id: string): RunRow | undefined {
-    return guard(this.file, `reading run ${id}`, () => {
-      const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
-      return row ? fromDb(row) : undefined;
-    });
+  async get(id: string): Promise<RunRow | undefined> {
+    const row = await guard(this.db.where, `reading run ${id}`, () => this.db.get<RunDbRow>('SELECT * FROM runs WHERE id = ?', [id]));
+    return row ? fromDb(row) : undefined;
   }
 
-  list(filter: { kind?: string; system?: string } = {}): RunRow[] {
-    return guard(this.file, 'listing runs', () => {
-      const clauses: string[] = [];
-      const params: string[] = [];
-      if (filter.kind) (clauses.push('kind = ?'), params.push(filter.kind));
-      if (filter.system) (clauses.push('system = ?'), params.push(filter.system));
-      const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
-      return (this.db.prepare(`SELECT * FROM runs${where} ORDER BY started_at DESC, rowid DESC`).all(...params) as RunDbRow[]).map(fromDb);
-    });
+  async list(filter: { kind?: string; system?: string } = {}): Promise<RunRow[]> {
+    const clauses: string[] = [];
+    const params: string[] = [];
+    if (filter.kind) (clauses.push('kind = ?'), params.push(filter.kind));
+    if (filter.system) (clauses.push('system = ?'), params.push(filter.system));
+    const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
+    const rows = await guard(this.db.where, 'listing runs', () => this.db.all<RunDbRow>(`SELECT * FROM runs${where} ORDER BY started_at DESC, ${this.db.rowOrder} DESC`, params));
+    return rows.map(fromDb);
   }
 
-  closeInterrupted(kind: string, system: string): { closed: string[]; alive: RunRow[] } {
-    return guard(this.file, 'closing interrupted runs', () => {
-      const running = (this.db.prepare("SELECT * FROM runs WHERE kind = ? AND system = ? AND status = 'running'").all(kind, system) as RunDbRow[]).map(fromDb);
+  closeInterrupted(kind: string, system: string): Promise<{ closed: string[]; alive: RunRow[] }> {
+    return guard(this.db.where, 'closing interrupted runs', async () => {
+      const running = (await this.db.all<RunDbRow>("SELECT * FROM runs WHERE kind = ? AND system = ? AND status = 'running'", [kind, system])).map(fromDb);
       const here = hostname();
       const closed: string[] = [];
       const alive: RunRow[] = [];
       for (const run of running) {
         if (run.host === here && !processAlive(run.pid)) {
-          this.finish(run.id, { status: 'failed', error: 'interrupted: the process stopped before the run ended' });
+          await this.finish(run.id, { status: 'failed', error: 'interrupted: the process stopped before the run ended' });
           closed.push(run.id);
         } else alive.push(run);
       }
@@ -130,7 +141,6 @@ export class SqliteRunsRepository implements RunsRepository {
   }
 }
 
-/** Whether a process of this machine still runs (signal 0 tests without sending anything). */
 function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {

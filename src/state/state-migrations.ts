@@ -1,21 +1,25 @@
 /**
- * The state file's schema, as numbered migrations. Each migration is a short
- * list of SQL statements (or a function, when data must be moved) and is
- * applied once, in order, inside one transaction when the store opens.
+ * The state's schema, as numbered migrations. Each migration is a short
+ * list of SQL statements for the SQLite file and one for PostgreSQL, applied
+ * once, in order, inside one transaction when the store opens. The two lists
+ * give the same tables, except that PostgreSQL tables without an integer key
+ * have a `seq` column where SQLite has its `rowid`.
  * Add new migrations at the end with the next number; never edit one that
  * has shipped.
  */
-import type Database from 'better-sqlite3';
 import { CutoverError } from '../core/errors.js';
+import type { StateDb } from './state-db.js';
 
-/** One step of the state file's schema. */
+/** One step of the state's schema. */
 export interface StateMigration {
   /** 1, 2, 3…: the order migrations apply in, and what `schema_migrations` records. */
   version: number;
   /** A few words saying what it adds, stored with the version. */
   name: string;
-  /** SQL statements run in order, or a function given the open database. */
-  up: readonly string[] | ((db: Database.Database) => void);
+  /** SQL statements run in order on the SQLite file. */
+  sqlite: readonly string[];
+  /** The same for PostgreSQL. */
+  postgres: readonly string[];
 }
 
 /** Every migration cutover knows, oldest first. */
@@ -23,7 +27,7 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
   {
     version: 1,
     name: 'backups, verifications, references and the audit log',
-    up: [
+    sqlite: [
       `CREATE TABLE backups (
         id TEXT PRIMARY KEY,
         system TEXT NOT NULL,
@@ -72,11 +76,61 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
       )`,
       'CREATE INDEX audit_log_by_command ON audit_log (command, id)',
     ],
+    postgres: [
+      `CREATE TABLE backups (
+        id TEXT PRIMARY KEY,
+        seq BIGSERIAL NOT NULL,
+        system TEXT NOT NULL,
+        connector TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('full', 'incremental')),
+        base TEXT,
+        path TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('in_progress', 'complete', 'failed')),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        records BIGINT NOT NULL DEFAULT 0,
+        bytes BIGINT NOT NULL DEFAULT 0,
+        objects INTEGER NOT NULL DEFAULT 0,
+        seconds DOUBLE PRECISION,
+        error TEXT
+      )`,
+      'CREATE INDEX backups_by_system ON backups (system, status, started_at)',
+      'CREATE INDEX backups_by_start ON backups (started_at)',
+      `CREATE TABLE backup_verifications (
+        id BIGSERIAL PRIMARY KEY,
+        backup_id TEXT NOT NULL REFERENCES backups (id) ON DELETE CASCADE,
+        mode TEXT NOT NULL CHECK (mode IN ('quick', 'deep')),
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        problems TEXT NOT NULL,
+        seconds DOUBLE PRECISION NOT NULL,
+        at TEXT NOT NULL
+      )`,
+      'CREATE INDEX backup_verifications_by_backup ON backup_verifications (backup_id, at)',
+      `CREATE TABLE backup_references (
+        backup_id TEXT NOT NULL REFERENCES backups (id),
+        kind TEXT NOT NULL,
+        referrer TEXT NOT NULL,
+        at TEXT NOT NULL,
+        seq BIGSERIAL NOT NULL,
+        PRIMARY KEY (backup_id, kind, referrer)
+      )`,
+      `CREATE TABLE audit_log (
+        id BIGSERIAL PRIMARY KEY,
+        at TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        host TEXT NOT NULL,
+        command TEXT NOT NULL,
+        args TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed')),
+        summary TEXT
+      )`,
+      'CREATE INDEX audit_log_by_command ON audit_log (command, id)',
+    ],
   },
   {
     version: 2,
     name: 'runs, the ledger, the id map, deferred links, baselines and go-lives',
-    up: [
+    sqlite: [
       `CREATE TABLE runs (
         id TEXT PRIMARY KEY,
         kind TEXT NOT NULL,
@@ -156,6 +210,91 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
       )`,
       'CREATE INDEX go_lives_by_system ON go_lives (system, at)',
     ],
+    postgres: [
+      `CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        seq BIGSERIAL NOT NULL,
+        kind TEXT NOT NULL,
+        system TEXT NOT NULL,
+        source TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+        dry_run INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1)),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        seconds DOUBLE PRECISION,
+        summary TEXT,
+        error TEXT,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL
+      )`,
+      'CREATE INDEX runs_by_kind ON runs (kind, started_at)',
+      `CREATE TABLE ledger (
+        id BIGSERIAL PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        system TEXT NOT NULL,
+        object TEXT NOT NULL,
+        source_object TEXT,
+        source_id TEXT,
+        target_id TEXT NOT NULL,
+        operation TEXT NOT NULL CHECK (operation IN ('created', 'updated', 'deleted')),
+        hash TEXT,
+        prior TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+        at TEXT NOT NULL
+      )`,
+      'CREATE INDEX ledger_by_source ON ledger (system, source_object, source_id)',
+      'CREATE INDEX ledger_by_target ON ledger (system, object, target_id)',
+      'CREATE INDEX ledger_by_run ON ledger (run_id, id)',
+      "CREATE INDEX ledger_pending ON ledger (system, state) WHERE state = 'pending'",
+      `CREATE TABLE id_map (
+        system TEXT NOT NULL,
+        source_object TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        object TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        seq BIGSERIAL NOT NULL,
+        PRIMARY KEY (system, source_object, source_id)
+      )`,
+      'CREATE INDEX id_map_by_target ON id_map (system, object, target_id)',
+      `CREATE TABLE deferred_links (
+        system TEXT NOT NULL,
+        object TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        source_object TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        from_object TEXT NOT NULL,
+        from_id TEXT NOT NULL,
+        missing_as_null INTEGER NOT NULL DEFAULT 0 CHECK (missing_as_null IN (0, 1)),
+        run_id TEXT NOT NULL,
+        PRIMARY KEY (system, object, target_id, field)
+      )`,
+      `CREATE TABLE baselines (
+        system TEXT PRIMARY KEY,
+        backup_id TEXT NOT NULL REFERENCES backups (id),
+        at TEXT NOT NULL
+      )`,
+      `CREATE TABLE go_lives (
+        id TEXT PRIMARY KEY,
+        seq BIGSERIAL NOT NULL,
+        system TEXT NOT NULL,
+        source TEXT NOT NULL,
+        at TEXT NOT NULL,
+        backup_id TEXT REFERENCES backups (id),
+        migrate_run TEXT,
+        frozen_users TEXT,
+        "user" TEXT NOT NULL
+      )`,
+      'CREATE INDEX go_lives_by_system ON go_lives (system, at)',
+    ],
+  },
+  {
+    version: 3,
+    name: 'an index of confirmed effects by record, for reset',
+    sqlite: ["CREATE INDEX ledger_done_by_target ON ledger (system, object, target_id, id) WHERE state = 'done'"],
+    postgres: ["CREATE INDEX ledger_done_by_target ON ledger (system, object, target_id, id) WHERE state = 'done'"],
   },
 ];
 
@@ -173,40 +312,39 @@ export interface MigrateResult {
 }
 
 /**
- * Brings a state database up to the newest migration in one immediate
- * transaction, so two commands opening the same new file do not both
- * migrate it. A file from a newer cutover is refused without being changed.
+ * Brings a state database up to the newest migration in one transaction
+ * (immediate on SQLite, under an advisory lock on PostgreSQL), so two
+ * commands opening a new state do not both migrate it. A state from a newer
+ * cutover is refused without being changed.
  */
-export function migrate(db: Database.Database, file: string, migrations: readonly StateMigration[] = STATE_MIGRATIONS): MigrateResult {
+export async function migrate(db: StateDb, migrations: readonly StateMigration[] = STATE_MIGRATIONS): Promise<MigrateResult> {
   checkOrder(migrations);
   const latest = migrations.at(-1)?.version ?? 0;
-  const run = db.transaction((): MigrateResult => {
-    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  return db.transaction(async (): Promise<MigrateResult> => {
+    if (db.dialect === 'postgres') await db.run('SELECT pg_advisory_xact_lock(hashtext(current_schema()))');
+    await db.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
       name TEXT NOT NULL,
       applied_at TEXT NOT NULL
     )`);
-    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | bigint | null };
-    const from = Number(row.version ?? 0);
+    const row = await db.get<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+    const from = Number(row?.version ?? 0);
     if (from > latest) {
       throw new CutoverError(
         'state.failed',
-        `The state file ${file} was written by a newer cutover (state version ${from}; this cutover knows up to ${latest}).`,
+        `The state ${db.where} was written by a newer cutover (state version ${from}; this cutover knows up to ${latest}).`,
         { hints: ['upgrade cutover to the version the rest of the team uses, then run the command again'] },
       );
     }
-    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     const applied: number[] = [];
     for (const migration of migrations) {
       if (migration.version <= from) continue;
-      if (typeof migration.up === 'function') migration.up(db);
-      else for (const statement of migration.up) db.exec(statement);
-      record.run(migration.version, migration.name, new Date().toISOString());
+      for (const statement of migration[db.dialect]) await db.run(statement);
+      await db.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, new Date().toISOString()]);
       applied.push(migration.version);
     }
     return { from, to: Math.max(from, latest), applied };
   });
-  return run.immediate();
 }
 
 /** Migrations must be numbered 1, 2, 3… with no gaps: a gap is a merge mistake. */

@@ -1,36 +1,46 @@
 /**
- * The state store: an embedded SQLite file, `<plan dir>/.cutover/state.db`,
- * holding what cutover did (backups and their verifications, the audit log,
- * runs, the ledger, baselines and go-lives; later evaluations and decisions). It is small and
- * local, so the synchronous better-sqlite3 API is used throughout.
+ * The state store: what cutover did (backups and their verifications, the
+ * audit log, runs, the ledger, baselines and go-lives; later evaluations and
+ * decisions). By default an embedded SQLite file, `<plan dir>/.cutover/state.db`;
+ * a team that shares one ledger names a PostgreSQL database in the plan's
+ * `state.url`, and cutover keeps its tables in a schema there.
  */
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { type AuditLog, SqliteAuditLog } from './audit-log.js';
-import { type BackupsRepository, SqliteBackupsRepository } from './backups-repository.js';
-import { type BaselinesRepository, SqliteBaselinesRepository } from './baselines-repository.js';
-import { type GoLivesRepository, SqliteGoLivesRepository } from './go-lives-repository.js';
-import { type LedgerRepository, SqliteLedgerRepository } from './ledger-repository.js';
-import { type RunsRepository, SqliteRunsRepository } from './runs-repository.js';
-import { isSqliteError, stateError } from './state-errors.js';
+import { parsePostgresUrl } from '../connectors/postgres/postgres-config.js';
+import { type AuditLog, SqlAuditLog } from './audit-log.js';
+import { type BackupsRepository, SqlBackupsRepository } from './backups-repository.js';
+import { type BaselinesRepository, SqlBaselinesRepository } from './baselines-repository.js';
+import { type GoLivesRepository, SqlGoLivesRepository } from './go-lives-repository.js';
+import { type LedgerRepository, SqlLedgerRepository } from './ledger-repository.js';
+import { redactText } from './redact.js';
+import { type RunsRepository, SqlRunsRepository } from './runs-repository.js';
+import { PostgresStateDb, SqliteStateDb, type StateDb } from './state-db.js';
+import { isDatabaseError, stateError } from './state-errors.js';
 import { migrate } from './state-migrations.js';
 
 /** The folder, inside the plan's folder, that holds cutover's own files. */
 export const STATE_DIR = '.cutover';
 /** The state file's name inside {@link STATE_DIR}. */
 export const STATE_FILE = 'state.db';
+/** The PostgreSQL schema that holds the state when the URL names none. */
+export const STATE_SCHEMA = 'cutover';
 
 /** Options of {@link StateStore.open}. */
 export interface StateOpenOptions {
-  /** How long to wait for another command holding the file before failing with `state.locked`. Default 10 000 ms. */
+  /** How long to wait for another command holding the state before failing with `state.locked`. Default 10 000 ms. */
   busyTimeoutMs?: number;
+}
+
+/** Where a PostgreSQL state is: the plan's `state.url` and its resolved password. */
+export interface StateLocation {
+  url: string;
+  password?: string;
 }
 
 /** The state of one plan: open it, use its repositories, close it. */
 export class StateStore {
-  /** The state file's absolute path. */
-  readonly file: string;
+  /** Where the state is: the file's absolute path, or the PostgreSQL URL without password. */
+  readonly where: string;
   /** Backups, their verifications and what refers to them. */
   readonly backups: BackupsRepository;
   /** Commands that wrote something, with redacted arguments. */
@@ -43,24 +53,29 @@ export class StateStore {
   readonly baselines: BaselinesRepository;
   /** The recorded cutover moments. */
   readonly goLives: GoLivesRepository;
-  private readonly db: Database.Database;
+  private open = true;
 
-  private constructor(db: Database.Database, file: string) {
-    this.db = db;
-    this.file = file;
-    this.backups = new SqliteBackupsRepository(db, file);
-    this.audit = new SqliteAuditLog(db, file);
-    this.runs = new SqliteRunsRepository(db, file);
-    this.ledger = new SqliteLedgerRepository(db, file);
-    this.baselines = new SqliteBaselinesRepository(db, file);
-    this.goLives = new SqliteGoLivesRepository(db, file);
+  private constructor(private readonly db: StateDb) {
+    this.where = db.where;
+    this.backups = new SqlBackupsRepository(db);
+    this.audit = new SqlAuditLog(db);
+    this.runs = new SqlRunsRepository(db);
+    this.ledger = new SqlLedgerRepository(db);
+    this.baselines = new SqlBaselinesRepository(db);
+    this.goLives = new SqlGoLivesRepository(db);
+  }
+
+  /** `sqlite` for the embedded file, `postgres` for a shared database. */
+  get dialect(): StateDb['dialect'] {
+    return this.db.dialect;
   }
 
   /**
-   * Opens (creating) `<planDir>/.cutover/state.db`. The `.cutover` folder is
-   * created readable by its owner only (mode 0700).
+   * Opens the state of a plan: the PostgreSQL state `location` names, else
+   * `<planDir>/.cutover/state.db` (created, in a folder readable by its owner only).
    */
-  static open(planDir: string, options: StateOpenOptions = {}): StateStore {
+  static async open(planDir: string, options: StateOpenOptions & { location?: StateLocation } = {}): Promise<StateStore> {
+    if (options.location) return StateStore.openPostgres(options.location, options);
     return StateStore.openFile(path.join(path.resolve(planDir), STATE_DIR, STATE_FILE), options);
   }
 
@@ -69,47 +84,55 @@ export class StateStore {
    * and its folder when missing, and brings its schema up to date. A file
    * written by a newer cutover is refused with `state.failed`.
    */
-  static openFile(file: string, options: StateOpenOptions = {}): StateStore {
-    const absolute = path.resolve(file);
-    let db: Database.Database | undefined;
+  static async openFile(file: string, options: StateOpenOptions = {}): Promise<StateStore> {
+    const db = SqliteStateDb.open(path.resolve(file), options.busyTimeoutMs ?? 10_000);
+    return StateStore.ready(db);
+  }
+
+  /**
+   * Opens a PostgreSQL state: `postgres://user@host:5432/db`, its tables in
+   * the schema `?schema=` names (default `cutover`), created when missing.
+   */
+  static async openPostgres(location: StateLocation, options: StateOpenOptions = {}): Promise<StateStore> {
+    const parsed = parsePostgresUrl(location.url, location.password === undefined ? {} : { password: location.password });
+    const schema = new URL(location.url.replace(/^postgres(ql)?:/i, 'http:')).searchParams.get('schema') ?? STATE_SCHEMA;
+    const db = await PostgresStateDb.open({ ...parsed, schema, display: redactText(location.url) }, options.busyTimeoutMs ?? 10_000);
+    return StateStore.ready(db);
+  }
+
+  private static async ready(db: StateDb): Promise<StateStore> {
     try {
-      mkdirSync(path.dirname(absolute), { recursive: true, mode: 0o700 });
-      // SQLite would create the file with the umask's mode; the audit log is nobody else's business.
-      if (!existsSync(absolute)) closeSync(openSync(absolute, 'a', 0o600));
-      db = new Database(absolute);
-      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
-      migrate(db, absolute);
-      return new StateStore(db, absolute);
+      await migrate(db);
+      return new StateStore(db);
     } catch (error) {
-      if (db?.open) db.close();
-      throw stateError(error, 'opening it', absolute);
+      await db.close().catch(() => undefined);
+      throw stateError(error, 'opening it', db.where);
     }
   }
 
   /**
-   * Runs `fn` in one immediate transaction: everything it writes through the
+   * Runs `fn` in one transaction: everything it writes through the
    * repositories is kept together or not at all. Nested calls join the
    * outer transaction.
    */
-  transaction<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return this.db.transaction(fn).immediate();
+      return await this.db.transaction(fn);
     } catch (error) {
-      // The caller's own errors pass through; only SQLite's are the state file's fault.
-      throw isSqliteError(error) ? stateError(error, 'writing', this.file) : error;
+      // The caller's own errors pass through; only the database's are the state's fault.
+      throw isDatabaseError(error) ? stateError(error, 'writing', this.where) : error;
     }
   }
 
   /** Whether {@link close} has not been called yet. */
   get isOpen(): boolean {
-    return this.db.open;
+    return this.open;
   }
 
-  /** Closes the file. Calling it again does nothing. */
-  close(): void {
-    if (this.db.open) this.db.close();
+  /** Closes the file or the connections. Calling it again does nothing. */
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    await this.db.close();
   }
 }

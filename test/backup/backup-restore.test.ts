@@ -36,7 +36,7 @@ for (const kind of databaseKinds()) {
       restoreDb = await createTestDatabase(kind);
       const dir = mkdtempSync(path.join(tmpdir(), 'cutover-backup-'));
       storage = path.join(dir, 'backups');
-      state = StateStore.openFile(path.join(dir, 'state.db'));
+      state = await StateStore.openFile(path.join(dir, 'state.db'));
       target = {
         name: 'legacy',
         kind,
@@ -55,7 +55,7 @@ for (const kind of databaseKinds()) {
 
     afterAll(async () => {
       await connector?.close();
-      state?.close();
+      await state?.close();
       await db?.drop();
       await restoreDb?.drop();
     });
@@ -63,21 +63,21 @@ for (const kind of databaseKinds()) {
     it('backs up, verifies deeply, and diffs equal to the source', async () => {
       const backup = await runBackup({ target, storage, secret: SECRET, state });
       expect(backup.records).toBeGreaterThan(300);
-      expect(state.backups.get(backup.id)?.status).toBe('complete');
-      const handle = { id: backup.id, dir: backup.path, system: 'legacy', row: state.backups.get(backup.id) };
+      expect((await state.backups.get(backup.id))?.status).toBe('complete');
+      const handle = { id: backup.id, dir: backup.path, system: 'legacy', row: await state.backups.get(backup.id) };
       const quick = await verifyBackup(handle, { secret: SECRET, deep: false, state });
       expect(quick.problems).toEqual([]);
       const deep = await verifyBackup(handle, { secret: SECRET, deep: true, state });
       expect(deep.problems).toEqual([]);
       expect(deep.diff?.equal).toBe(true);
-      expect(state.backups.lastVerification(backup.id)).toMatchObject({ mode: 'deep', ok: true });
+      expect(await state.backups.lastVerification(backup.id)).toMatchObject({ mode: 'deep', ok: true });
       const chain = await openBackupChain(backup.path, SECRET, state);
       const diff = await diffSources(backupSource(chain, 'backup'), connectorSource(connector, 'legacy'));
       expect(diff.equal).toBe(true);
     });
 
     it('finds and undoes changes made after the backup, and a second restore writes nothing', async () => {
-      const backup = state.backups.latest('legacy')!;
+      const backup = (await state.backups.latest('legacy'))!;
       const [first, second] = (await readSome(connector, 'accounts', 2)) as [string, string];
       await connector.write('accounts', 'update', [{ id: first, values: { name: 'Changed after the backup' } }]);
       // Notes: nothing refers to them, so a hard delete is allowed.
@@ -134,7 +134,7 @@ for (const kind of databaseKinds()) {
         expect(report.failures).toEqual([]);
         const diff = await diffSources(connectorSource(connector, 'legacy'), connectorSource(into, 'restored'));
         expect(diff.equal, JSON.stringify(diff.objects.filter((o) => o.changed || o.onlyInA || o.onlyInB).slice(0, 3), null, 1)).toBe(true);
-        const verified = await verifyBackup({ id: incremental.id, dir: incremental.path, system: 'legacy', row: state.backups.get(incremental.id) }, { secret: SECRET, deep: true, state });
+        const verified = await verifyBackup({ id: incremental.id, dir: incremental.path, system: 'legacy', row: await state.backups.get(incremental.id) }, { secret: SECRET, deep: true, state });
         expect(verified.problems).toEqual([]);
       } finally {
         await into.close();

@@ -79,13 +79,13 @@ describe('the backup session on the demo plan', () => {
     const listed = JSON.parse((await run('backups', '--json')).out).backups;
     expect(listed.map((b: { id: string }) => b.id)).toContain(report.safetyBackup);
 
-    const state = StateStore.open(demo);
+    const state = await StateStore.open(demo);
     try {
-      const audit = state.audit.list();
+      const audit = await state.audit.list();
       expect(audit.map((entry) => entry.command)).toEqual(expect.arrayContaining(['backup', 'restore']));
       expect(audit.find((entry) => entry.command === 'restore' && entry.outcome === 'succeeded')?.args).toEqual(['restore', 'latest', '--to', 'legacy', '--prune', '--yes', '--json']);
     } finally {
-      state.close();
+      await state.close();
     }
   });
 });

@@ -82,7 +82,7 @@ describe('backup → restore → diff', () => {
           inPlan: true,
           profileChosen: true,
         };
-        const state = StateStore.openFile(path.join(dir, 'state.db'));
+        const state = await StateStore.openFile(path.join(dir, 'state.db'));
         const connector = await openConnector(source, { create: true });
         const restored = await openConnector({ ...source, url: `sqlite:${path.join(dir, 'restored.db')}`, displayName: 'restored' }, { create: true });
         try {
@@ -102,7 +102,7 @@ describe('backup → restore → diff', () => {
         } finally {
           await connector.close();
           await restored.close();
-          state.close();
+          await state.close();
           rmSync(dir, { recursive: true, force: true });
         }
       }),

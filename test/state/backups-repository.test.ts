@@ -1,16 +1,7 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CutoverError } from '../../src/core/errors.js';
-import { type BackupRow, StateStore } from '../../src/state/index.js';
-import { useTempDirs } from './helpers.js';
-
-const tempDir = useTempDirs();
-let store: StateStore;
-
-beforeEach(() => {
-  store = StateStore.openFile(path.join(tempDir(), 'state.db'));
-});
-afterEach(() => store.close());
+import type { BackupRow } from '../../src/state/index.js';
+import { STATE_KINDS, useTestState } from './helpers.js';
 
 function backup(id: string, patch: Partial<BackupRow> = {}): BackupRow {
   return {
@@ -32,128 +23,136 @@ function backup(id: string, patch: Partial<BackupRow> = {}): BackupRow {
   };
 }
 
-describe('backups', () => {
-  it('stores and reads a backup field for field', () => {
-    const row = backup('b1', { kind: 'incremental', base: 'b0', records: 12345, bytes: 9_000_000_000 });
-    store.backups.insert(row);
-    expect(store.backups.get('b1')).toEqual(row);
-    expect(store.backups.get('missing')).toBeUndefined();
+describe.each(STATE_KINDS)('backups in the %s state', (kind) => {
+  const state = useTestState(kind, { beforeEach, afterEach });
+  let store: ReturnType<typeof state>;
+  beforeEach(() => {
+    store = state();
   });
 
-  it('refuses a second backup with the same id', () => {
-    store.backups.insert(backup('b1'));
-    expect(() => store.backups.insert(backup('b1'))).toThrow(/already recorded/);
-  });
-
-  it('updates only the fields given, and refuses an unknown id', () => {
-    store.backups.insert(backup('b1', { status: 'in_progress', finishedAt: null, seconds: null }));
-    store.backups.update('b1', { status: 'failed', finishedAt: '2024-05-01T10:01:00.000Z', error: 'disk full' });
-    expect(store.backups.get('b1')).toEqual(backup('b1', { status: 'failed', finishedAt: '2024-05-01T10:01:00.000Z', seconds: null, error: 'disk full' }));
-    store.backups.update('b1', {});
-    store.backups.update('b1', { error: null });
-    expect(store.backups.get('b1')?.error).toBeNull();
-    expect(() => store.backups.update('nope', { records: 1 })).toThrow(CutoverError);
-  });
-
-  it('never stores a password carried by a failure message', () => {
-    store.backups.insert(backup('b1', { status: 'failed', error: 'cannot connect to postgres://crm:hunter2@db/crm' }));
-    store.backups.update('b1', { error: 'still cannot connect to postgres://crm:hunter2@db/crm' });
-    expect(store.backups.get('b1')?.error).toBe('still cannot connect to postgres://crm:***@db/crm');
-  });
-
-  it('lists newest first, by system and status', () => {
-    store.backups.insert(backup('old', { startedAt: '2024-05-01T00:00:00.000Z' }));
-    store.backups.insert(backup('new', { startedAt: '2024-05-03T00:00:00.000Z' }));
-    store.backups.insert(backup('mid', { startedAt: '2024-05-02T00:00:00.000Z', status: 'failed' }));
-    store.backups.insert(backup('other', { system: 'target', startedAt: '2024-05-04T00:00:00.000Z' }));
-    // Same start: the later insert counts as newer.
-    store.backups.insert(backup('tie', { startedAt: '2024-05-03T00:00:00.000Z', status: 'in_progress' }));
-
-    expect(store.backups.list().map((b) => b.id)).toEqual(['other', 'tie', 'new', 'mid', 'old']);
-    expect(store.backups.list({ system: 'legacy' }).map((b) => b.id)).toEqual(['tie', 'new', 'mid', 'old']);
-    expect(store.backups.list({ status: 'complete' }).map((b) => b.id)).toEqual(['other', 'new', 'old']);
-    expect(store.backups.list({ system: 'legacy', status: 'failed' }).map((b) => b.id)).toEqual(['mid']);
-    expect(store.backups.list({ system: 'nobody' })).toEqual([]);
-  });
-
-  it('latest is the newest complete backup of the system', () => {
-    expect(store.backups.latest('legacy')).toBeUndefined();
-    store.backups.insert(backup('done', { startedAt: '2024-05-01T00:00:00.000Z' }));
-    store.backups.insert(backup('failed', { startedAt: '2024-05-02T00:00:00.000Z', status: 'failed' }));
-    store.backups.insert(backup('running', { startedAt: '2024-05-03T00:00:00.000Z', status: 'in_progress' }));
-    store.backups.insert(backup('elsewhere', { system: 'target', startedAt: '2024-05-04T00:00:00.000Z' }));
-    expect(store.backups.latest('legacy')?.id).toBe('done');
-    store.backups.update('running', { status: 'complete' });
-    expect(store.backups.latest('legacy')?.id).toBe('running');
-    expect(store.backups.latest('target')?.id).toBe('elsewhere');
-  });
-
-  it('deletes a backup with its verifications; an unknown id is a no-op', () => {
-    store.backups.insert(backup('b1'));
-    store.backups.addVerification({ backupId: 'b1', mode: 'quick', ok: true, problems: [], seconds: 1, at: '2024-05-02T00:00:00.000Z' });
-    store.backups.delete('b1');
-    expect(store.backups.get('b1')).toBeUndefined();
-    expect(store.backups.lastVerification('b1')).toBeUndefined();
-    // A new backup with the old id does not inherit old verifications.
-    store.backups.insert(backup('b1'));
-    expect(store.backups.lastVerification('b1')).toBeUndefined();
-    store.backups.delete('never-there');
-  });
-});
-
-describe('verifications', () => {
-  it('records verifications and returns the newest', () => {
-    store.backups.insert(backup('b1'));
-    expect(store.backups.lastVerification('b1')).toBeUndefined();
-    const first = store.backups.addVerification({ backupId: 'b1', mode: 'deep', ok: true, problems: [], seconds: 12.25, at: '2024-05-02T00:00:00.000Z' });
-    const second = store.backups.addVerification({
-      backupId: 'b1',
-      mode: 'quick',
-      ok: false,
-      problems: ['accounts: checksum differs', 'contacts: 2 records missing'],
-      seconds: 0.5,
-      at: '2024-05-03T00:00:00.000Z',
+  describe('backups', () => {
+    it('stores and reads a backup field for field', async () => {
+      const row = backup('b1', { kind: 'incremental', base: 'b0', records: 12345, bytes: 9_000_000_000 });
+      await store.backups.insert(row);
+      expect(await store.backups.get('b1')).toEqual(row);
+      expect(await store.backups.get('missing')).toBeUndefined();
     });
-    expect(second.id).toBeGreaterThan(first.id);
-    expect(store.backups.lastVerification('b1')).toEqual(second);
-    expect(second).toEqual({ id: second.id, backupId: 'b1', mode: 'quick', ok: false, problems: ['accounts: checksum differs', 'contacts: 2 records missing'], seconds: 0.5, at: '2024-05-03T00:00:00.000Z' });
+
+    it('refuses a second backup with the same id', async () => {
+      await store.backups.insert(backup('b1'));
+      await expect(store.backups.insert(backup('b1'))).rejects.toThrow(/already recorded/);
+    });
+
+    it('updates only the fields given, and refuses an unknown id', async () => {
+      await store.backups.insert(backup('b1', { status: 'in_progress', finishedAt: null, seconds: null }));
+      await store.backups.update('b1', { status: 'failed', finishedAt: '2024-05-01T10:01:00.000Z', error: 'disk full' });
+      expect(await store.backups.get('b1')).toEqual(backup('b1', { status: 'failed', finishedAt: '2024-05-01T10:01:00.000Z', seconds: null, error: 'disk full' }));
+      await store.backups.update('b1', {});
+      await store.backups.update('b1', { error: null });
+      expect((await store.backups.get('b1'))?.error).toBeNull();
+      await expect(store.backups.update('nope', { records: 1 })).rejects.toThrow(CutoverError);
+    });
+
+    it('never stores a password carried by a failure message', async () => {
+      await store.backups.insert(backup('b1', { status: 'failed', error: 'cannot connect to postgres://crm:hunter2@db/crm' }));
+      await store.backups.update('b1', { error: 'still cannot connect to postgres://crm:hunter2@db/crm' });
+      expect((await store.backups.get('b1'))?.error).toBe('still cannot connect to postgres://crm:***@db/crm');
+    });
+
+    it('lists newest first, by system and status', async () => {
+      await store.backups.insert(backup('old', { startedAt: '2024-05-01T00:00:00.000Z' }));
+      await store.backups.insert(backup('new', { startedAt: '2024-05-03T00:00:00.000Z' }));
+      await store.backups.insert(backup('mid', { startedAt: '2024-05-02T00:00:00.000Z', status: 'failed' }));
+      await store.backups.insert(backup('other', { system: 'target', startedAt: '2024-05-04T00:00:00.000Z' }));
+      // Same start: the later insert counts as newer.
+      await store.backups.insert(backup('tie', { startedAt: '2024-05-03T00:00:00.000Z', status: 'in_progress' }));
+
+      expect((await store.backups.list()).map((b) => b.id)).toEqual(['other', 'tie', 'new', 'mid', 'old']);
+      expect((await store.backups.list({ system: 'legacy' })).map((b) => b.id)).toEqual(['tie', 'new', 'mid', 'old']);
+      expect((await store.backups.list({ status: 'complete' })).map((b) => b.id)).toEqual(['other', 'new', 'old']);
+      expect((await store.backups.list({ system: 'legacy', status: 'failed' })).map((b) => b.id)).toEqual(['mid']);
+      expect(await store.backups.list({ system: 'nobody' })).toEqual([]);
+    });
+
+    it('latest is the newest complete backup of the system', async () => {
+      expect(await store.backups.latest('legacy')).toBeUndefined();
+      await store.backups.insert(backup('done', { startedAt: '2024-05-01T00:00:00.000Z' }));
+      await store.backups.insert(backup('failed', { startedAt: '2024-05-02T00:00:00.000Z', status: 'failed' }));
+      await store.backups.insert(backup('running', { startedAt: '2024-05-03T00:00:00.000Z', status: 'in_progress' }));
+      await store.backups.insert(backup('elsewhere', { system: 'target', startedAt: '2024-05-04T00:00:00.000Z' }));
+      expect((await store.backups.latest('legacy'))?.id).toBe('done');
+      await store.backups.update('running', { status: 'complete' });
+      expect((await store.backups.latest('legacy'))?.id).toBe('running');
+      expect((await store.backups.latest('target'))?.id).toBe('elsewhere');
+    });
+
+    it('deletes a backup with its verifications; an unknown id is a no-op', async () => {
+      await store.backups.insert(backup('b1'));
+      await store.backups.addVerification({ backupId: 'b1', mode: 'quick', ok: true, problems: [], seconds: 1, at: '2024-05-02T00:00:00.000Z' });
+      await store.backups.delete('b1');
+      expect(await store.backups.get('b1')).toBeUndefined();
+      expect(await store.backups.lastVerification('b1')).toBeUndefined();
+      // A new backup with the old id does not inherit old verifications.
+      await store.backups.insert(backup('b1'));
+      expect(await store.backups.lastVerification('b1')).toBeUndefined();
+      await store.backups.delete('never-there');
+    });
   });
 
-  it('refuses a verification of an unknown backup', () => {
-    expect(() => store.backups.addVerification({ backupId: 'ghost', mode: 'quick', ok: true, problems: [], seconds: 1, at: '2024-05-02T00:00:00.000Z' })).toThrow(
-      /not recorded/,
-    );
-  });
-});
+  describe('verifications', () => {
+    it('records verifications and returns the newest', async () => {
+      await store.backups.insert(backup('b1'));
+      expect(await store.backups.lastVerification('b1')).toBeUndefined();
+      const first = await store.backups.addVerification({ backupId: 'b1', mode: 'deep', ok: true, problems: [], seconds: 12.25, at: '2024-05-02T00:00:00.000Z' });
+      const second = await store.backups.addVerification({
+        backupId: 'b1',
+        mode: 'quick',
+        ok: false,
+        problems: ['accounts: checksum differs', 'contacts: 2 records missing'],
+        seconds: 0.5,
+        at: '2024-05-03T00:00:00.000Z',
+      });
+      expect(second.id).toBeGreaterThan(first.id);
+      expect(await store.backups.lastVerification('b1')).toEqual(second);
+      expect(second).toEqual({ id: second.id, backupId: 'b1', mode: 'quick', ok: false, problems: ['accounts: checksum differs', 'contacts: 2 records missing'], seconds: 0.5, at: '2024-05-03T00:00:00.000Z' });
+    });
 
-describe('references', () => {
-  it('records what depends on a backup, once each', () => {
-    store.backups.insert(backup('b1'));
-    expect(store.backups.references('b1')).toEqual([]);
-    store.backups.addReference('b1', 'go-live', 'gl-1');
-    store.backups.addReference('b1', 'go-live', 'gl-1');
-    store.backups.addReference('b1', 'drill', 'd-7');
-    expect(store.backups.references('b1')).toEqual([
-      { kind: 'go-live', by: 'gl-1', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) },
-      { kind: 'drill', by: 'd-7', at: expect.any(String) },
-    ]);
-    expect(() => store.backups.addReference('ghost', 'go-live', 'gl-1')).toThrow(CutoverError);
+    it('refuses a verification of an unknown backup', async () => {
+      await expect(store.backups.addVerification({ backupId: 'ghost', mode: 'quick', ok: true, problems: [], seconds: 1, at: '2024-05-02T00:00:00.000Z' })).rejects.toThrow(
+        /not recorded/,
+      );
+    });
   });
 
-  it('refuses to delete a referenced backup, changing nothing', () => {
-    store.backups.insert(backup('b1'));
-    store.backups.addVerification({ backupId: 'b1', mode: 'quick', ok: true, problems: [], seconds: 1, at: '2024-05-02T00:00:00.000Z' });
-    store.backups.addReference('b1', 'rollback', 'run-3');
-    let error: unknown;
-    try {
-      store.backups.delete('b1');
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(CutoverError);
-    expect((error as CutoverError).code).toBe('state.failed');
-    expect((error as CutoverError).message).toContain('rollback run-3');
-    expect(store.backups.get('b1')).toBeDefined();
-    expect(store.backups.lastVerification('b1')).toBeDefined();
+  describe('references', () => {
+    it('records what depends on a backup, once each', async () => {
+      await store.backups.insert(backup('b1'));
+      expect(await store.backups.references('b1')).toEqual([]);
+      await store.backups.addReference('b1', 'go-live', 'gl-1');
+      await store.backups.addReference('b1', 'go-live', 'gl-1');
+      await store.backups.addReference('b1', 'drill', 'd-7');
+      expect(await store.backups.references('b1')).toEqual([
+        { kind: 'go-live', by: 'gl-1', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) },
+        { kind: 'drill', by: 'd-7', at: expect.any(String) },
+      ]);
+      await expect(store.backups.addReference('ghost', 'go-live', 'gl-1')).rejects.toThrow(CutoverError);
+    });
+
+    it('refuses to delete a referenced backup, changing nothing', async () => {
+      await store.backups.insert(backup('b1'));
+      await store.backups.addVerification({ backupId: 'b1', mode: 'quick', ok: true, problems: [], seconds: 1, at: '2024-05-02T00:00:00.000Z' });
+      await store.backups.addReference('b1', 'rollback', 'run-3');
+      let error: unknown;
+      try {
+        await store.backups.delete('b1');
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(CutoverError);
+      expect((error as CutoverError).code).toBe('state.failed');
+      expect((error as CutoverError).message).toContain('rollback run-3');
+      expect(await store.backups.get('b1')).toBeDefined();
+      expect(await store.backups.lastVerification('b1')).toBeDefined();
+    });
   });
 });

@@ -32,7 +32,7 @@ export function registerBackup(program: Command, context: CliContext): void {
       const target = resolveSystem(systemArg, { plan, cwd: context.io.cwd, env: context.io.env, ...(options.profile ? { profile: options.profile } : {}) });
       const storage = backupStorage({ plan, cwd: context.io.cwd, ...(options.out ? { out: options.out } : {}) });
       const secret = backupSecret({ plan, cwd: context.io.cwd, env: context.io.env, ...(options.keyFile ? { keyFile: options.keyFile } : {}) });
-      const state = context.state(storage);
+      const state = await context.state(storage);
       if (!state) throw new CutoverError('internal', 'No state store.');
       let last = 0;
       const result = await runBackup({
@@ -49,7 +49,7 @@ export function registerBackup(program: Command, context: CliContext): void {
         },
       });
       if (!context.json && context.io.isTTY) context.io.stderr('\r\x1b[K');
-      context.audit('backup', 'succeeded', `${result.kind} backup ${result.id} of ${result.system}: ${result.records} records`, storage);
+      await context.audit('backup', 'succeeded', `${result.kind} backup ${result.id} of ${result.system}: ${result.records} records`, storage);
       context.emit(result, () =>
         [
           `${result.resumed ? 'Resumed and finished' : 'Wrote'} ${result.kind} backup ${result.id} of ${result.system}${result.base ? ` (on ${result.base})` : ''}: ${count(result.records)} records, ${bytes(result.bytes)}, ${duration(result.seconds)}`,

@@ -21,11 +21,11 @@ export function registerDiff(program: Command, context: CliContext): void {
     .option('--key-file <file>', 'file holding the backup key')
     .action(async (a: string, b: string, options: { limit: number; keyFile?: string }) => {
       const plan = context.planIfAny();
-      const state = context.state();
+      const state = await context.state();
       const opened: Connector[] = [];
       const source = async (ref: string): Promise<RecordSource> => {
-        if (looksLikeBackupRef(ref, state, context.io.cwd)) {
-          const handle = resolveBackup(ref, { state, plan, cwd: context.io.cwd });
+        if (await looksLikeBackupRef(ref, state, context.io.cwd)) {
+          const handle = await resolveBackup(ref, { state, plan, cwd: context.io.cwd });
           const secret = backupSecret({ plan, cwd: context.io.cwd, env: context.io.env, ...(options.keyFile ? { keyFile: options.keyFile } : {}) });
           return backupSource(await openBackupChain(handle.dir, secret, state), `backup ${handle.id}`);
         }

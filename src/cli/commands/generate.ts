@@ -57,7 +57,7 @@ export function registerGenerate(program: Command, context: CliContext): void {
         },
       });
       if (!context.json && context.io.isTTY) context.io.stderr('\r\x1b[K');
-      context.audit('generate', 'succeeded', `generated a ${result.shape} CRM (${options.records} records, seed ${result.seed}) in ${target.name}`);
+      await context.audit('generate', 'succeeded', `generated a ${result.shape} CRM (${options.records} records, seed ${result.seed}) in ${target.name}`);
       context.emit({ id: target.name, ...result }, () =>
         [
           `Generated a ${result.shape} CRM in ${target.name} (seed ${result.seed}, as of ${result.asOf}) in ${duration(result.seconds)}:`,

@@ -28,21 +28,21 @@ export function registerGoLive(program: Command, context: CliContext): void {
     .action(async (options: { freezeSource?: boolean; yes?: boolean; force?: boolean }) => {
       const loaded = context.plan();
       const systems = migrationSystems(loaded, context.io.env);
-      const state = context.state();
+      const state = await context.state();
       if (!state) throw new CutoverError('internal', 'No state store.');
       const target = systems.target.name;
-      const previous = state.goLives.latest(target);
+      const previous = await state.goLives.latest(target);
       if (previous && !options.force) {
         throw new CutoverError('usage', `${target} went live at ${previous.at} (go-live ${previous.id}).`, { hints: ['record a new go-live with --force'] });
       }
-      const backup = latestBackup(state, systems.source.name);
-      const verification = backup ? state.backups.lastVerification(backup.id) : undefined;
+      const backup = await latestBackup(state, systems.source.name);
+      const verification = backup ? await state.backups.lastVerification(backup.id) : undefined;
       if (!backup || !verification?.ok) {
         throw new CutoverError('archive.not_found', `${systems.source.name} has no verified backup${backup ? ` (the newest, ${backup.id}, ${verification ? 'failed its verification' : 'was never verified'})` : ''}; a rollback would have nothing to restore.`, {
           hints: [`cutover backup ${systems.source.name}`, 'cutover verify latest --deep'],
         });
       }
-      const migration = state.runs.list({ kind: 'migrate', system: target }).find((run) => run.status === 'succeeded' && !run.dryRun);
+      const migration = (await state.runs.list({ kind: 'migrate', system: target })).find((run) => run.status === 'succeeded' && !run.dryRun);
       if (!migration) {
         throw new CutoverError('usage', `Nothing was migrated into ${target} yet.`, { hints: ['cutover migrate', 'cutover verify-migration'] });
       }
@@ -50,9 +50,9 @@ export function registerGoLive(program: Command, context: CliContext): void {
 
       const at = new Date();
       const goLive: GoLive = { id: newRunId('go-live', at), system: target, source: systems.source.name, at: at.toISOString(), backupId: backup.id, migrateRun: migration.id, frozenUsers: [], user: currentUser() };
-      state.transaction(() => {
-        state.goLives.record(goLive);
-        state.backups.addReference(backup.id, GO_LIVE_REFERENCE, goLive.id);
+      await state.transaction(async () => {
+        await state.goLives.record(goLive);
+        await state.backups.addReference(backup.id, GO_LIVE_REFERENCE, goLive.id);
       });
       const failed: string[] = [];
       if (options.freezeSource) {
@@ -69,12 +69,12 @@ export function registerGoLive(program: Command, context: CliContext): void {
             result.ok && result.changed ? [{ id: result.id, prior: Object.fromEntries(Object.entries(result.state.prior).map(([field, value]) => [field, jsonValue(value)])) }] : [],
           );
           for (const result of results) if (!result.ok) failed.push(`${result.id ?? '?'}: ${result.error.message}`);
-          state.goLives.setFrozenUsers(goLive.id, goLive.frozenUsers);
+          await state.goLives.setFrozenUsers(goLive.id, goLive.frozenUsers);
         } finally {
           await source.close();
         }
       }
-      context.audit('go-live', 'succeeded', `${target} live at ${goLive.at}${options.freezeSource ? `, ${goLive.frozenUsers.length} source user(s) frozen` : ''}`);
+      await context.audit('go-live', 'succeeded', `${target} live at ${goLive.at}${options.freezeSource ? `, ${goLive.frozenUsers.length} source user(s) frozen` : ''}`);
       if (failed.length > 0) context.exitCode = 3;
       const windows = { immediateUntil: new Date(at.getTime() + 24 * HOUR).toISOString(), delayedUntil: new Date(at.getTime() + 7 * 24 * HOUR).toISOString() };
       context.emit({ ...goLive, windows, freezeFailures: failed }, () =>

@@ -31,13 +31,13 @@ export function registerLedger(program: Command, context: CliContext): void {
     .option('--target-id <id>', 'only effects on the record with this id in the system')
     .option('--run <id>', 'only effects of this run')
     .addOption(new Option('--format <format>', 'table for people, csv or json for tools').choices(['table', 'csv', 'json']).default('table'))
-    .action((options: LedgerCliOptions) => {
+    .action(async (options: LedgerCliOptions) => {
       if (options.sourceId && options.targetId) throw new CutoverError('usage', 'Give --source-id or --target-id, not both.');
       const plan = context.plan();
-      const state = context.state();
+      const state = await context.state();
       if (!state) throw new CutoverError('internal', 'No state store.');
       const system = options.system ?? defaultSystem(plan.plan);
-      const entries = state.ledger.entries({
+      const entries = await state.ledger.entries({
         system,
         ...(options.object ? { object: options.object } : {}),
         ...(options.sourceId ? { sourceId: options.sourceId } : {}),

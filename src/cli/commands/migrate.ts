@@ -35,17 +35,17 @@ export function registerMigrate(program: Command, context: CliContext): void {
     .action(async (options: MigrateCliOptions) => {
       const loaded = context.plan();
       const systems = migrationSystems(loaded, context.io.env);
-      const state = context.state();
+      const state = await context.state();
       if (!state) throw new CutoverError('internal', 'No state store.');
       const dryRun = options.dryRun ?? false;
       if (!dryRun) {
-        const live = state.goLives.latest(systems.target.name);
+        const live = await state.goLives.latest(systems.target.name);
         if (live && !options.force) {
           throw new CutoverError('usage', `${systems.target.name} went live at ${live.at}; a migration now would overwrite what people entered there since.`, {
             hints: ['preview with --dry-run; if you mean it, run again with --force'],
           });
         }
-        if (!state.baselines.get(systems.target.name)) {
+        if (!(await state.baselines.get(systems.target.name))) {
           throw new CutoverError('baseline.missing', `${systems.target.name} has no baseline snapshot, so a migration into it could not be undone.`, {
             hints: [`take one first: cutover snapshot ${systems.target.name}`],
           });
@@ -68,7 +68,7 @@ export function registerMigrate(program: Command, context: CliContext): void {
           dryRun,
           onObject: (counts) => context.note(`  ${counts.source} → ${counts.target}: ${count(counts.read)} read, ${count(counts.created)} created, ${count(counts.updated)} updated, ${count(counts.failed)} failed`),
         });
-        if (!dryRun) context.audit('migrate', 'succeeded', `run ${report.id}: ${systems.source.name} → ${systems.target.name}, ${report.failures.count} failure(s)`);
+        if (!dryRun) await context.audit('migrate', 'succeeded', `run ${report.id}: ${systems.source.name} → ${systems.target.name}, ${report.failures.count} failure(s)`);
         if (report.failures.count > 0) context.exitCode = 1;
         context.emit({ ...report, path: report.failures.csv ?? null }, () => formatMigration(report));
       } finally {

@@ -34,17 +34,17 @@ export function registerReset(program: Command, context: CliContext): void {
     .action(async (systemArg: string, options: ResetCliOptions) => {
       const plan = context.plan();
       const target = resolveSystem(systemArg, { plan, cwd: context.io.cwd, env: context.io.env });
-      const state = context.state();
+      const state = await context.state();
       if (!state) throw new CutoverError('internal', 'No state store.');
-      const baseline = state.baselines.get(target.name);
-      const baselineRow = baseline ? state.backups.get(baseline.backupId) : undefined;
+      const baseline = await state.baselines.get(target.name);
+      const baselineRow = baseline ? await state.backups.get(baseline.backupId) : undefined;
       if (!baseline || !baselineRow) {
         throw new CutoverError('baseline.missing', `${target.name} has no baseline snapshot to reset to.`, {
           hints: [`a baseline is taken before the first migration: cutover snapshot ${target.name}`],
         });
       }
       const dryRun = options.dryRun ?? false;
-      const live = state.goLives.latest(target.name);
+      const live = await state.goLives.latest(target.name);
       if (live && !dryRun && !options.force) {
         throw new CutoverError('usage', `${target.name} went live at ${live.at}; a reset would delete what people entered there since.`, {
           hints: ['a rollback keeps that data: see `cutover status`; if you mean to reset, run again with --force'],
@@ -66,7 +66,7 @@ export function registerReset(program: Command, context: CliContext): void {
           },
           compare: () => diffSources(backupSource(chain, `baseline ${baseline.backupId}`), connectorSource(connector, target.name)),
         });
-        if (!dryRun) context.audit('reset', 'succeeded', `run ${report.id}: ${target.name}, equal to baseline: ${report.diff?.equal ? 'yes' : 'no'}`);
+        if (!dryRun) await context.audit('reset', 'succeeded', `run ${report.id}: ${target.name}, equal to baseline: ${report.diff?.equal ? 'yes' : 'no'}`);
         if (report.failures.length > 0) context.exitCode = 3;
         else if (report.diff && !report.diff.equal) context.exitCode = 1;
         context.emit({ ...report, baseline: baseline.backupId, safetyBackup: safety ?? null, equal: report.diff?.equal ?? null }, () =>

@@ -36,8 +36,8 @@ export function registerRestore(program: Command, context: CliContext): void {
     .option('--out <dir>', 'storage folder for the safety backup taken before overwriting (default: the plan\'s)')
     .action(async (ref: string, options: RestoreCliOptions) => {
       const plan = context.planIfAny();
-      const state = context.state(options.out);
-      const handle = resolveBackup(ref, { state, plan, cwd: context.io.cwd });
+      const state = await context.state(options.out);
+      const handle = await resolveBackup(ref, { state, plan, cwd: context.io.cwd });
       const secret = backupSecret({ plan, cwd: context.io.cwd, env: context.io.env, ...(options.keyFile ? { keyFile: options.keyFile } : {}) });
       const target = resolveSystem(options.to, { plan, cwd: context.io.cwd, env: context.io.env });
       if (!options.dryRun) await confirmProduction(context, target, options.yes ?? false, 'a restore overwrites its records', 'Restore into');
@@ -67,8 +67,8 @@ export function registerRestore(program: Command, context: CliContext): void {
         });
         if (report.failures.length > 0) context.exitCode = 3;
         if (!report.dryRun && !report.plan.inSync) {
-          context.audit('restore', report.failures.length > 0 ? 'failed' : 'succeeded', `restored ${handle.id} into ${target.name}: ${report.written.created} created, ${report.written.updated} updated, ${report.written.pruned} pruned`, options.out);
-          if (state && handle.row) state.backups.addReference(handle.id, 'restore', target.name);
+          await context.audit('restore', report.failures.length > 0 ? 'failed' : 'succeeded', `restored ${handle.id} into ${target.name}: ${report.written.created} created, ${report.written.updated} updated, ${report.written.pruned} pruned`, options.out);
+          if (state && handle.row) await state.backups.addReference(handle.id, 'restore', target.name);
         }
         context.emit({ id: handle.id, path: handle.dir, target: target.name, safetyBackup: safety ?? null, ...report }, () => renderRestore(handle.id, target.name, report, safety));
       } finally {

@@ -23,22 +23,22 @@ export function registerSnapshot(program: Command, context: CliContext): void {
       const target = resolveSystem(systemArg, { plan, cwd: context.io.cwd, env: context.io.env });
       const storage = backupStorage({ plan, cwd: context.io.cwd });
       const secret = backupSecret({ plan, cwd: context.io.cwd, env: context.io.env, ...(options.keyFile ? { keyFile: options.keyFile } : {}) });
-      const state = context.state(storage);
+      const state = await context.state(storage);
       if (!state) throw new CutoverError('internal', 'No state store.');
       const backup = await runBackup({ target, storage, secret, state, incremental: false, restart: true });
-      const verified = await verifyBackup({ id: backup.id, dir: backup.path, system: target.name, row: state.backups.get(backup.id) }, { secret, deep: false, state });
+      const verified = await verifyBackup({ id: backup.id, dir: backup.path, system: target.name, row: await state.backups.get(backup.id) }, { secret, deep: false, state });
       if (!verified.ok) {
         throw new CutoverError('archive.corrupt', `The snapshot ${backup.id} of ${target.name} did not verify: ${verified.problems[0] ?? 'unknown problem'}.`, {
           hints: ['check the backup storage folder and the disk, then take the snapshot again'],
         });
       }
-      const previous = state.baselines.get(target.name);
-      state.transaction(() => {
-        state.baselines.set(target.name, backup.id);
-        state.backups.addReference(backup.id, BASELINE_REFERENCE, target.name);
+      const previous = await state.baselines.get(target.name);
+      await state.transaction(async () => {
+        await state.baselines.set(target.name, backup.id);
+        await state.backups.addReference(backup.id, BASELINE_REFERENCE, target.name);
       });
       const result = { ...backup, baseline: true, previousBaseline: previous?.backupId ?? null, verified: { chunks: verified.chunks, seconds: verified.seconds } };
-      context.audit('snapshot', 'succeeded', `baseline ${backup.id} of ${target.name}: ${backup.records} records`, storage);
+      await context.audit('snapshot', 'succeeded', `baseline ${backup.id} of ${target.name}: ${backup.records} records`, storage);
       context.emit(result, () =>
         [
           `Snapshot ${backup.id} of ${target.name}: ${count(backup.records)} records, ${bytes(backup.bytes)}, verified, in ${duration(backup.seconds + verified.seconds)}`,

@@ -14,20 +14,20 @@ export function registerStatus(program: Command, context: CliContext): void {
   program
     .command('status')
     .description('where the migration stands: the last backup of the source and its verification, the target\'s baseline, migration and reset runs, the go-live time and the hours since')
-    .action(() => {
+    .action(async () => {
       const loaded = context.plan();
       const systems = migrationSystems(loaded, context.io.env);
-      const state = context.state();
+      const state = await context.state();
       if (!state) throw new CutoverError('internal', 'No state store.');
       const source = systems.source.name;
       const target = systems.target.name;
-      const backup = latestBackup(state, source);
-      const verification = backup ? state.backups.lastVerification(backup.id) : undefined;
-      const baseline = state.baselines.get(target);
-      const runs = (kind: string): RunRow[] => state.runs.list({ kind, system: target }).filter((run) => !run.dryRun);
-      const lastMigration = runs('migrate')[0];
-      const lastReset = runs('reset')[0];
-      const goLive = state.goLives.latest(target);
+      const backup = await latestBackup(state, source);
+      const verification = backup ? await state.backups.lastVerification(backup.id) : undefined;
+      const baseline = await state.baselines.get(target);
+      const runs = async (kind: string): Promise<RunRow[]> => (await state.runs.list({ kind, system: target })).filter((run) => !run.dryRun);
+      const lastMigration = (await runs('migrate'))[0];
+      const lastReset = (await runs('reset'))[0];
+      const goLive = await state.goLives.latest(target);
       const now = Date.now();
       const hoursSince = goLive ? Math.round(((now - Date.parse(goLive.at)) / HOUR) * 10) / 10 : null;
       const window = hoursSince === null ? 'not live' : hoursSince <= 24 ? 'immediate (0-24 h)' : hoursSince <= 24 * 7 ? 'delayed (1-7 days)' : 'past the delayed window (over 7 days)';

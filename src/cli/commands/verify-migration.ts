@@ -24,9 +24,9 @@ export function registerVerifyMigration(program: Command, context: CliContext): 
     .action(async (options: { fromBackup?: string; limit: number; keyFile?: string }) => {
       const loaded = context.plan();
       const systems = migrationSystems(loaded, context.io.env);
-      const state = context.state();
+      const state = await context.state();
       if (!state) throw new CutoverError('internal', 'No state store.');
-      const fromBackup = options.fromBackup ?? backupOfLastMigration(state, systems.target.name);
+      const fromBackup = options.fromBackup ?? (await backupOfLastMigration(state, systems.target.name));
       const opened: Connector[] = [];
       try {
         const target = await openSystem(systems.target);
@@ -43,8 +43,8 @@ export function registerVerifyMigration(program: Command, context: CliContext): 
 }
 
 /** The backup the newest finished migration into the target read, if it read one. */
-function backupOfLastMigration(state: StateStore, target: string): string | undefined {
-  const last = state.runs.list({ kind: 'migrate', system: target }).find((run) => run.status === 'succeeded' && !run.dryRun);
+async function backupOfLastMigration(state: StateStore, target: string): Promise<string | undefined> {
+  const last = (await state.runs.list({ kind: 'migrate', system: target })).find((run) => run.status === 'succeeded' && !run.dryRun);
   return last?.source?.startsWith('backup ') ? last.source.slice('backup '.length) : undefined;
 }
 

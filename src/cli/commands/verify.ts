@@ -16,8 +16,8 @@ export function registerVerify(program: Command, context: CliContext): void {
     .option('--key-file <file>', 'file holding the key (default: the plan\'s backup.key, else CUTOVER_KEY)')
     .action(async (ref: string, options: { deep?: boolean; keyFile?: string }) => {
       const plan = context.planIfAny();
-      const state = context.state();
-      const handle = resolveBackup(ref, { state, plan, cwd: context.io.cwd });
+      const state = await context.state();
+      const handle = await resolveBackup(ref, { state, plan, cwd: context.io.cwd });
       const secret = backupSecret({ plan, cwd: context.io.cwd, env: context.io.env, ...(options.keyFile ? { keyFile: options.keyFile } : {}) });
       const result = await verifyBackup(handle, { secret, deep: options.deep ?? false, ...(state ? { state } : {}) });
       if (!result.ok) context.exitCode = 1;

@@ -36,6 +36,34 @@ function sslOption(config: PostgresConfig): pg.PoolConfig['ssl'] {
   }
 }
 
+/** What a pool's sessions are: how many, how long to wait for one, its name on the server, and session settings. */
+export interface PostgresPoolOptions {
+  max: number;
+  connectTimeoutMs: number;
+  applicationName: string;
+  /** Session settings (`TimeZone`, `search_path`…), sent with each connection. */
+  settings: Record<string, string>;
+}
+
+/** A `pg` pool configuration for a parsed URL: TLS as its sslmode says, the given session settings. */
+export function postgresPoolConfig(config: PostgresConfig, options: PostgresPoolOptions): pg.PoolConfig {
+  return {
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    database: config.database,
+    ...(config.password === undefined ? {} : { password: config.password }),
+    ssl: sslOption(config),
+    max: options.max,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    application_name: options.applicationName,
+    options: Object.entries(options.settings)
+      .map(([name, value]) => sessionSetting(name, value))
+      .join(' '),
+  };
+}
+
 /**
  * Opens a pool to the database. Connections are made lazily: a wrong host,
  * user, password or database surfaces as a `CutoverError` from the first
@@ -44,19 +72,14 @@ function sslOption(config: PostgresConfig): pg.PoolConfig['ssl'] {
  * search path.
  */
 export async function openPostgres(config: PostgresConfig, profile: SqlProfile, options: OpenPostgresOptions = {}): Promise<SqlConnector> {
-  const pool = new pg.Pool({
-    host: config.host,
-    port: config.port,
-    user: config.user,
-    database: config.database,
-    ...(config.password === undefined ? {} : { password: config.password }),
-    ssl: sslOption(config),
-    max: options.maxConnections ?? 4,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    idleTimeoutMillis: 30_000,
-    application_name: 'cutover',
-    options: [sessionSetting('TimeZone', 'UTC'), sessionSetting('DateStyle', 'ISO'), sessionSetting('search_path', `"${config.schema.replace(/"/g, '""')}"`)].join(' '),
-  });
+  const pool = new pg.Pool(
+    postgresPoolConfig(config, {
+      max: options.maxConnections ?? 4,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      applicationName: 'cutover',
+      settings: { TimeZone: 'UTC', DateStyle: 'ISO', search_path: `"${config.schema.replace(/"/g, '""')}"` },
+    }),
+  );
   // An idle connection that dies (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const dialectOptions = { host: config.host, port: config.port, user: config.user, database: config.database, schema: config.schema };

@@ -77,8 +77,8 @@ export async function migrateObject(run: RunContext, mapping: CompiledObjectMapp
     }
     if (candidates.length === 0) continue;
 
-    const existing = run.state.ledger.targets(run.system, mapping.source, candidates.map((record) => record.id));
-    const context = transformContext(run, mapping, candidates);
+    const existing = await run.state.ledger.targets(run.system, mapping.source, candidates.map((record) => record.id));
+    const context = await transformContext(run, mapping, candidates);
     const creates: Transformed[] = [];
     const updates: Array<Transformed & { targetId: string }> = [];
     for (const record of candidates) {
@@ -118,19 +118,19 @@ export async function migrateObject(run: RunContext, mapping: CompiledObjectMapp
 }
 
 /** Where the records these records refer to went, per source object and source id: the id map, asked once per batch. */
-export function referencedTargets(state: StateStore, system: string, mapping: CompiledObjectMapping, records: SourceRecord[]): Map<string, Map<string, IdMapEntry>> {
+export async function referencedTargets(state: StateStore, system: string, mapping: CompiledObjectMapping, records: SourceRecord[]): Promise<Map<string, Map<string, IdMapEntry>>> {
   const wanted = new Map<string, Set<string>>();
   for (const record of records) {
     for (const reference of mapping.references(record)) wanted.set(reference.sourceObject, (wanted.get(reference.sourceObject) ?? new Set<string>()).add(reference.sourceId));
   }
   const found = new Map<string, Map<string, IdMapEntry>>();
-  for (const [object, ids] of wanted) found.set(object, state.ledger.targets(system, object, [...ids]));
+  for (const [object, ids] of wanted) found.set(object, await state.ledger.targets(system, object, [...ids]));
   return found;
 }
 
 /** The ledger's answers for one batch, fetched at once. */
-function transformContext(run: RunContext, mapping: CompiledObjectMapping, records: SourceRecord[]): TransformContext {
-  const found = referencedTargets(run.state, run.system, mapping, records);
+async function transformContext(run: RunContext, mapping: CompiledObjectMapping, records: SourceRecord[]): Promise<TransformContext> {
+  const found = await referencedTargets(run.state, run.system, mapping, records);
   return {
     targetIdOf: (object, id) => found.get(object)?.get(id)?.targetId ?? run.planned.get(object)?.get(id),
     failed: (object, id) => run.failed.get(object)?.has(id) ?? false,
@@ -180,7 +180,7 @@ async function createRecords(run: RunContext, mapping: CompiledObjectMapping, cr
     prior: null,
     deferred: deferredLinks(mapping, item, ids[index] as string),
   }));
-  const ledgerIds = run.state.ledger.intend(run.runId, run.system, intents);
+  const ledgerIds = await run.state.ledger.intend(run.runId, run.system, intents);
   const results = await run.target.write(
     mapping.target,
     'insert',
@@ -225,22 +225,22 @@ async function updateRecords(
     else writes.push({ ...item, changed, intent });
   }
   // The target already holds these values (someone made the same change): only the ledger moves on.
-  if (alreadyThere.length > 0) run.state.ledger.record(run.runId, run.system, alreadyThere);
+  if (alreadyThere.length > 0) await run.state.ledger.record(run.runId, run.system, alreadyThere);
   if (writes.length === 0) return { written: 0, unchanged: alreadyThere.length, failed };
   const intents = writes.map((item) => item.intent);
-  const ledgerIds = run.state.ledger.intend(run.runId, run.system, intents);
+  const ledgerIds = await run.state.ledger.intend(run.runId, run.system, intents);
   const results = await run.target.write(
     mapping.target,
     'update',
     writes.map((item) => ({ id: item.targetId, values: item.changed })),
     run.signal ? { signal: run.signal } : {},
   );
-  const settled = settle(run, mapping, writes, intents, ledgerIds, results, 'update');
+  const settled = await settle(run, mapping, writes, intents, ledgerIds, results, 'update');
   return { written: settled.written, unchanged: alreadyThere.length, failed: failed + settled.failed };
 }
 
 /** Confirms the intents whose writes succeeded and forgets the others, reporting each failure. */
-function settle(
+async function settle(
   run: RunContext,
   mapping: CompiledObjectMapping,
   items: Transformed[],
@@ -248,7 +248,7 @@ function settle(
   ledgerIds: number[],
   results: WriteResult[],
   step: 'create' | 'update',
-): { written: number; failed: number } {
+): Promise<{ written: number; failed: number }> {
   if (results.length !== items.length) {
     throw new CutoverError('internal', `${run.system} answered ${results.length} results for ${items.length} ${mapping.target} record(s) written.`);
   }
@@ -276,10 +276,10 @@ function settle(
       ...(step === 'update' ? { targetId: intent.targetId } : {}),
     });
   });
-  run.state.transaction(() => {
-    run.state.ledger.confirm(confirmed);
-    run.state.ledger.drop(dropped);
-    if (moved.length > 0) run.state.ledger.record(run.runId, run.system, moved);
+  await run.state.transaction(async () => {
+    await run.state.ledger.confirm(confirmed);
+    await run.state.ledger.drop(dropped);
+    if (moved.length > 0) await run.state.ledger.record(run.runId, run.system, moved);
   });
   return { written: confirmed.length + moved.length, failed: results.length - confirmed.length - moved.length };
 }

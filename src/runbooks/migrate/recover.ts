@@ -20,21 +20,26 @@ const IDS_PER_READ = 500;
 
 /** Checks every pending intent of `system` against the connector. */
 export async function recoverPending(state: StateStore, system: string, connector: Connector, signal?: AbortSignal): Promise<Recovery> {
-  const pending = state.ledger.pending(system);
+  const pending = await state.ledger.pending(system);
   const recovery: Recovery = { confirmed: 0, dropped: 0 };
   const byObject = new Map<string, LedgerEntry[]>();
-  for (const entry of pending) byObject.set(entry.object, [...(byObject.get(entry.object) ?? []), entry]);
+  for (const entry of pending) {
+    const entries = byObject.get(entry.object);
+    if (entries) entries.push(entry);
+    else byObject.set(entry.object, [entry]);
+  }
   for (const [object, entries] of byObject) {
     for (let start = 0; start < entries.length; start += IDS_PER_READ) {
       const chunk = entries.slice(start, start + IDS_PER_READ);
       const found = new Map((await connector.get(object, [...new Set(chunk.map((entry) => entry.targetId))], signal ? { signal } : {})).map((record) => [record.id, record]));
       const happened = chunk.filter((entry) => effectHappened(entry, found.get(entry.targetId)));
-      const missed = chunk.filter((entry) => !happened.includes(entry));
-      state.transaction(() => {
-        state.ledger.confirm(happened.map((entry) => entry.id));
-        state.ledger.drop(missed.map((entry) => entry.id));
+      const happenedSet = new Set(happened);
+      const missed = chunk.filter((entry) => !happenedSet.has(entry));
+      await state.transaction(async () => {
+        await state.ledger.confirm(happened.map((entry) => entry.id));
+        await state.ledger.drop(missed.map((entry) => entry.id));
         // A record a reset deleted is no longer where the id map says a migrated record is.
-        state.ledger.unmap(system, object, happened.filter((entry) => entry.operation === 'deleted').map((entry) => entry.targetId));
+        await state.ledger.unmap(system, object, happened.filter((entry) => entry.operation === 'deleted').map((entry) => entry.targetId));
       });
       recovery.confirmed += happened.length;
       recovery.dropped += missed.length;

@@ -68,7 +68,7 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
       hints: ['this connector cannot be a migration target yet'],
     });
   }
-  const { alive } = state.runs.closeInterrupted('migrate', mapping.target);
+  const { alive } = await state.runs.closeInterrupted('migrate', mapping.target);
   if (alive.length > 0 && !dryRun) {
     const other = alive[0]!;
     throw new CutoverError('state.locked', `Another migration into ${mapping.target} is running: run ${other.id}, process ${other.pid} on ${other.host}.`, {
@@ -76,7 +76,7 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
     });
   }
   const id = newRunId(dryRun ? 'migrate-dry' : 'migrate', startedAt);
-  state.runs.start({ id, kind: 'migrate', system: mapping.target, source: options.source.label, dryRun });
+  await state.runs.start({ id, kind: 'migrate', system: mapping.target, source: options.source.label, dryRun });
   const failures = new FailuresFile(path.join(options.runsDir, id));
   try {
     const recovered = dryRun ? { confirmed: 0, dropped: 0 } : await recoverPending(state, mapping.target, target, options.signal);
@@ -117,11 +117,11 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
       seconds: Math.round(performance.now() - started) / 1000,
       measuredAt: startedAt.toISOString(),
     };
-    state.runs.finish(id, { status: 'succeeded', summary: summaryOf(report) });
+    await state.runs.finish(id, { status: 'succeeded', summary: summaryOf(report) });
     return report;
   } catch (error) {
     failures.close();
-    state.runs.finish(id, { status: 'failed', error: isCutoverError(error) ? error.message : String(error) });
+    await state.runs.finish(id, { status: 'failed', error: isCutoverError(error) ? error.message : String(error) });
     throw error;
   }
 }

@@ -28,11 +28,19 @@ export interface LinkCounts {
 export async function setDeferredLinks(run: RunContext): Promise<LinkCounts> {
   const counts: LinkCounts = { set: 0, failed: 0 };
   const byObject = new Map<string, DeferredLink[]>();
-  for (const link of run.state.ledger.deferredLinks(run.system)) byObject.set(link.object, [...(byObject.get(link.object) ?? []), link]);
+  for (const link of await run.state.ledger.deferredLinks(run.system)) {
+    const links = byObject.get(link.object);
+    if (links) links.push(link);
+    else byObject.set(link.object, [link]);
+  }
   for (const [object, links] of byObject) {
     // All links of one record go in one round, so that it is written once.
     const byRecord = new Map<string, DeferredLink[]>();
-    for (const link of links) byRecord.set(link.targetId, [...(byRecord.get(link.targetId) ?? []), link]);
+    for (const link of links) {
+      const ofRecord = byRecord.get(link.targetId);
+      if (ofRecord) ofRecord.push(link);
+      else byRecord.set(link.targetId, [link]);
+    }
     const records = [...byRecord.entries()];
     for (let start = 0; start < records.length; start += LINKS_PER_ROUND) {
       throwIfAborted(run.signal, `setting references of ${object}`);
@@ -46,7 +54,7 @@ export async function setDeferredLinks(run: RunContext): Promise<LinkCounts> {
 }
 
 async function linkRound(run: RunContext, object: string, records: Array<[string, DeferredLink[]]>): Promise<LinkCounts> {
-  const resolved = resolve(run, records.flatMap(([, links]) => links));
+  const resolved = await resolve(run, records.flatMap(([, links]) => links));
   const current = new Map<string, CrmRecord>(
     (await run.target.get(object, records.map(([id]) => id), run.signal ? { signal: run.signal } : {})).map((record) => [record.id, record]),
   );
@@ -94,7 +102,7 @@ async function linkRound(run: RunContext, object: string, records: Array<[string
     writes.push({ id: targetId, values, intent, links: writing });
   }
   if (writes.length > 0) {
-    const ledgerIds = run.state.ledger.intend(run.runId, run.system, writes.map((write) => write.intent));
+    const ledgerIds = await run.state.ledger.intend(run.runId, run.system, writes.map((write) => write.intent));
     const results = await run.target.write(object, 'update', writes.map(({ id, values }) => ({ id, values })), run.signal ? { signal: run.signal } : {});
     const confirmed: number[] = [];
     const dropped: number[] = [];
@@ -112,22 +120,22 @@ async function linkRound(run: RunContext, object: string, records: Array<[string
         run.failures.add({ object, sourceObject: link.fromObject, sourceId: link.fromId, targetId: write.id, step: 'link', field: link.field, rule: result.error.code, message: result.error.message });
       }
     });
-    run.state.transaction(() => {
-      run.state.ledger.confirm(confirmed);
-      run.state.ledger.drop(dropped);
-      run.state.ledger.clearLinks(run.system, settledLinks);
+    await run.state.transaction(async () => {
+      await run.state.ledger.confirm(confirmed);
+      await run.state.ledger.drop(dropped);
+      await run.state.ledger.clearLinks(run.system, settledLinks);
     });
-  } else run.state.ledger.clearLinks(run.system, settledLinks);
+  } else await run.state.ledger.clearLinks(run.system, settledLinks);
   return counts;
 }
 
 /** Target ids of the referenced source records, by `sourceObject NUL sourceId`. */
-function resolve(run: RunContext, links: DeferredLink[]): Map<string, string> {
+async function resolve(run: RunContext, links: DeferredLink[]): Promise<Map<string, string>> {
   const wanted = new Map<string, Set<string>>();
   for (const link of links) wanted.set(link.sourceObject, (wanted.get(link.sourceObject) ?? new Set()).add(link.sourceId));
   const resolved = new Map<string, string>();
   for (const [object, ids] of wanted) {
-    for (const [id, entry] of run.state.ledger.targets(run.system, object, [...ids])) resolved.set(`${object}\u0000${id}`, entry.targetId);
+    for (const [id, entry] of await run.state.ledger.targets(run.system, object, [...ids])) resolved.set(`${object}\u0000${id}`, entry.targetId);
   }
   return resolved;
 }

@@ -98,11 +98,11 @@ async function verifyObject(options: VerifyMigrationOptions, mapping: CompiledOb
     const records = batch.filter((record) => (!record.deleted || mapping.includeDeleted) && mapping.accepts(record));
     if (records.length === 0) continue;
     result.expected += records.length;
-    const placed = options.state.ledger.targets(system, mapping.source, records.map((record) => record.id));
+    const placed = await options.state.ledger.targets(system, mapping.source, records.map((record) => record.id));
     const found = new Map(
       (await options.target.get(mapping.target, [...placed.values()].map((entry) => entry.targetId), options.signal ? { signal: options.signal } : {})).map((record) => [record.id, record]),
     );
-    const context = lookupContext(options.state, system, mapping, records, userOf);
+    const context = await lookupContext(options.state, system, mapping, records, userOf);
     for (const record of records) {
       const entry = placed.get(record.id);
       const actual = entry ? found.get(entry.targetId) : undefined;
@@ -140,14 +140,14 @@ function differences(mapping: CompiledObjectMapping, record: SourceRecord, actua
   return fields;
 }
 
-function lookupContext(state: StateStore, system: string, mapping: CompiledObjectMapping, records: SourceRecord[], userOf: (id: string) => string | undefined): TransformContext {
-  const found = referencedTargets(state, system, mapping, records);
+async function lookupContext(state: StateStore, system: string, mapping: CompiledObjectMapping, records: SourceRecord[], userOf: (id: string) => string | undefined): Promise<TransformContext> {
+  const found = await referencedTargets(state, system, mapping, records);
   return { targetIdOf: (object, id) => found.get(object)?.get(id)?.targetId, failed: () => false, userOf };
 }
 
 /** Records of a target object the id map does not hold. */
 async function extraRecords(options: VerifyMigrationOptions, target: string): Promise<{ count: number; ids: string[] }> {
-  const known = new Set(options.state.ledger.idMap(options.mapping.target, target).map((entry) => entry.targetId));
+  const known = new Set((await options.state.ledger.idMap(options.mapping.target, target)).map((entry) => entry.targetId));
   let count = 0;
   const ids: string[] = [];
   const description = (await options.target.describe()).objects.find((object) => object.name === target);

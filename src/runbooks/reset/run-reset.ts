@@ -90,12 +90,12 @@ export async function runReset(options: ResetOptions): Promise<ResetReport> {
   const startedAt = new Date();
   const started = performance.now();
   const id = newRunId(dryRun ? 'reset-dry' : 'reset', startedAt);
-  state.runs.start({ id, kind: 'reset', system, source: null, dryRun });
+  await state.runs.start({ id, kind: 'reset', system, source: null, dryRun });
   const failures: ResetFailure[] = [];
   try {
     const recovered = dryRun ? { confirmed: 0, dropped: 0 } : await recoverPending(state, system, connector, options.signal);
     const description = await connector.describe();
-    const histories = historiesOf(state, system);
+    const histories = await historiesOf(state, system);
     // Parents first in the description; deletions go children first.
     const order = description.objects.map((object) => object.name).filter((name) => histories.has(name));
     const plans = new Map<string, { toDelete: string[]; toRevert: Array<{ history: RecordHistory; current: CrmRecord }>; toRecreate: RecordHistory[] }>();
@@ -125,8 +125,7 @@ export async function runReset(options: ResetOptions): Promise<ResetReport> {
         counts.reverted = await revert(run, object, plan.toRevert);
       }
       for (const counts of objects) counts.failed = failures.filter((failure) => failure.object === counts.object).length;
-      const links = state.ledger.deferredLinks(system);
-      state.ledger.clearLinks(system, links);
+      await state.ledger.clearLinks(system, await state.ledger.deferredLinks(system));
     }
     const report: ResetReport = {
       id,
@@ -140,14 +139,14 @@ export async function runReset(options: ResetOptions): Promise<ResetReport> {
       measuredAt: startedAt.toISOString(),
     };
     report.seconds = Math.round(performance.now() - started) / 1000;
-    state.runs.finish(id, {
+    await state.runs.finish(id, {
       status: failures.length === 0 ? 'succeeded' : 'failed',
       summary: { objects, recovered, failures: failures.length, equalToBaseline: report.diff?.equal ?? null },
       ...(failures.length > 0 ? { error: `${failures.length} record(s) could not be put back` } : {}),
     });
     return report;
   } catch (error) {
-    state.runs.finish(id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    await state.runs.finish(id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
 }
@@ -158,20 +157,26 @@ export async function runReset(options: ResetOptions): Promise<ResetReport> {
  * entries give the prior values). Records it created and deleted again are
  * gone already: repeated migrate-reset cycles do not grow the plan.
  */
-function historiesOf(state: StateStore, system: string): Map<string, RecordHistory[]> {
+async function historiesOf(state: StateStore, system: string): Promise<Map<string, RecordHistory[]>> {
   const byObject = new Map<string, RecordHistory[]>();
   const add = (history: RecordHistory): void => {
-    byObject.set(history.object, [...(byObject.get(history.object) ?? []), history]);
+    const histories = byObject.get(history.object);
+    if (histories) histories.push(history);
+    else byObject.set(history.object, [history]);
   };
   const preexisting = new Map<string, string[]>();
-  for (const record of state.ledger.touched(system)) {
+  for (const record of await state.ledger.touched(system)) {
     if (record.first === 'created') {
       if (record.last !== 'deleted') add({ object: record.object, targetId: record.targetId, createdByCutover: true, prior: {}, deletedRecord: undefined });
-    } else preexisting.set(record.object, [...(preexisting.get(record.object) ?? []), record.targetId]);
+    } else {
+      const ids = preexisting.get(record.object);
+      if (ids) ids.push(record.targetId);
+      else preexisting.set(record.object, [record.targetId]);
+    }
   }
   for (const [object, ids] of preexisting) {
     const histories = new Map<string, RecordHistory>();
-    for (const entry of state.ledger.entriesOf(system, object, ids)) {
+    for (const entry of await state.ledger.entriesOf(system, object, ids)) {
       let history = histories.get(entry.targetId);
       if (!history) {
         history = { object, targetId: entry.targetId, createdByCutover: false, prior: {}, deletedRecord: undefined };
@@ -316,7 +321,7 @@ async function revert(run: ResetRun, object: string, items: Array<{ history: Rec
  */
 async function apply(run: ResetRun, object: string, step: ResetFailure['step'], intents: LedgerIntent[], write: () => Promise<WriteResult[]>, unmap = false): Promise<string[]> {
   throwIfAborted(run.signal, `resetting ${object}`);
-  const ledgerIds = run.state.ledger.intend(run.id, run.system, intents);
+  const ledgerIds = await run.state.ledger.intend(run.id, run.system, intents);
   const results = await write();
   const confirmed: number[] = [];
   const dropped: number[] = [];
@@ -331,10 +336,10 @@ async function apply(run: ResetRun, object: string, step: ResetFailure['step'], 
       run.failures.push({ object, id: intent.targetId, step, code: result.error.code, message: result.error.message });
     }
   });
-  run.state.transaction(() => {
-    run.state.ledger.confirm(confirmed);
-    run.state.ledger.drop(dropped);
-    if (unmap) run.state.ledger.unmap(run.system, object, ok);
+  await run.state.transaction(async () => {
+    await run.state.ledger.confirm(confirmed);
+    await run.state.ledger.drop(dropped);
+    if (unmap) await run.state.ledger.unmap(run.system, object, ok);
   });
   return ok;
 }

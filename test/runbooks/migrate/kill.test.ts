@@ -39,10 +39,10 @@ describe('migrate and reset killed with SIGKILL', () => {
 
   /** The ledger agrees with the target: no duplicate, no orphan, nothing pending. */
   const expectConsistent = async (label: string): Promise<number> => {
-    const state = StateStore.open(demo);
+    const state = await StateStore.open(demo);
     try {
-      expect(state.ledger.pending('salesforce'), label).toEqual([]);
-      const mapped = state.ledger.idMap('salesforce');
+      expect(await state.ledger.pending('salesforce'), label).toEqual([]);
+      const mapped = await state.ledger.idMap('salesforce');
       const now = await counts();
       let migrated = 0;
       for (const [object, count] of now) {
@@ -55,7 +55,7 @@ describe('migrate and reset killed with SIGKILL', () => {
       }
       return migrated;
     } finally {
-      state.close();
+      await state.close();
     }
   };
 

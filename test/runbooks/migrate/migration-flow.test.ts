@@ -3,10 +3,13 @@
  * SQLite, PostgreSQL and MariaDB as source and target: snapshot the target,
  * back up and verify the source, migrate, verify the migration, reset the
  * target to its snapshot, migrate again, go live freezing the source's users.
+ * The MariaDB → PostgreSQL run keeps its state in a shared PostgreSQL schema
+ * (the plan's `state.url`) instead of the file beside the plan.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { bufferIo } from '../../../src/cli/io.js';
@@ -43,6 +46,7 @@ for (const [sourceKind, targetKind] of pairs) {
   describe(`migration flow: ${sourceKind} → ${targetKind}`, () => {
     const databases: TestDatabase[] = [];
     let dir: string;
+    let sharedState: string | undefined;
 
     beforeAll(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'cutover-flow-'));
@@ -66,6 +70,12 @@ for (const [sourceKind, targetKind] of pairs) {
       plan.setIn(['systems', 'legacy', 'url'], source.url);
       plan.setIn(['systems', 'salesforce', 'url'], target.url);
       plan.setIn(['backup', 'key'], 'env:CUTOVER_KEY');
+      if (sourceKind === 'mysql') {
+        const state = await createTestDatabase('postgres');
+        databases.push(state);
+        sharedState = `${state.url}?schema=team_ledger`;
+        plan.set('state', { url: sharedState });
+      }
       writeFileSync(path.join(dir, 'cutover.yaml'), plan.toString());
     });
 
@@ -122,6 +132,21 @@ for (const [sourceKind, targetKind] of pairs) {
       expect(status.json.migration.id).toBe(second.json.id);
       // After go-live, reset and migrate refuse without --force: they would overwrite what people entered.
       expect((await run(dir, ['reset', 'salesforce', '--yes'])).code).toBe(2);
+
+      expect(existsSync(path.join(dir, '.cutover', 'state.db'))).toBe(sharedState === undefined);
+      if (sharedState) {
+        // Everything the commands recorded is in the shared schema, where a teammate's cutover reads it.
+        const client = new pg.Client({ connectionString: sharedState.replace(/\?.*$/, '') });
+        await client.connect();
+        try {
+          const counts = await client.query(
+            "SELECT (SELECT COUNT(*)::int FROM team_ledger.runs WHERE kind = 'migrate' AND NOT dry_run = 1) AS migrations, (SELECT COUNT(*)::int FROM team_ledger.go_lives) AS go_lives, (SELECT COUNT(*)::int FROM team_ledger.id_map) AS mapped",
+          );
+          expect(counts.rows[0]).toEqual({ migrations: 3, go_lives: 1, mapped: created });
+        } finally {
+          await client.end();
+        }
+      }
     });
   });
 }

@@ -118,12 +118,12 @@ for (const kind of databaseKinds()) {
       target = await openConnector({ kind, url: targetDb.url, profile: resolveProfile('generic'), baseDir: process.cwd(), displayName: 'crm' }, { create: true });
       await target.createObjects(TARGET_TABLES);
       const dir = mkdtempSync(path.join(tmpdir(), 'cutover-migrate-'));
-      state = StateStore.openFile(path.join(dir, 'state.db'));
+      state = await StateStore.openFile(path.join(dir, 'state.db'));
       runsDir = path.join(dir, 'runs');
     });
 
     afterAll(async () => {
-      state?.close();
+      await state?.close();
       await source?.close();
       await target?.close();
       for (const db of databases) await db.drop();
@@ -137,8 +137,8 @@ for (const kind of databaseKinds()) {
       expect(accounts?.created).toBeGreaterThan(0);
       expect(report.links.set).toBeGreaterThan(0);
       expect(await readAll(target, 't_accounts')).toEqual([]);
-      expect(state.ledger.entries({ system: 'crm', withPending: true })).toEqual([]);
-      expect(state.runs.get(report.id)).toMatchObject({ status: 'succeeded', dryRun: true });
+      expect(await state.ledger.entries({ system: 'crm', withPending: true })).toEqual([]);
+      expect(await state.runs.get(report.id)).toMatchObject({ status: 'succeeded', dryRun: true });
     });
 
     it('migrates parents first, sets self-references in a second pass, and ledgers every effect', async () => {
@@ -165,7 +165,7 @@ for (const kind of databaseKinds()) {
 
       const targetAccounts = await readAll(target, 't_accounts');
       expect(targetAccounts).toHaveLength(sourceAccounts.length);
-      const idMap = new Map(state.ledger.idMap('crm', 't_accounts').map((entry) => [entry.sourceId, entry.targetId]));
+      const idMap = new Map((await state.ledger.idMap('crm', 't_accounts')).map((entry) => [entry.sourceId, entry.targetId]));
       expect(idMap.size).toBe(sourceAccounts.length);
       const byTargetId = new Map(targetAccounts.map((record) => [record.id, record]));
       for (const account of sourceAccounts) {
@@ -178,10 +178,10 @@ for (const kind of databaseKinds()) {
       // Parents come before children in key order mostly; those that do not are set in the second pass.
       expect(report.links.set).toBeLessThanOrEqual(sourceAccounts.filter((account) => account.values.parent_id !== null).length);
 
-      const created = state.ledger.entries({ system: 'crm', object: 't_accounts' }).filter((entry) => entry.operation === 'created');
+      const created = (await state.ledger.entries({ system: 'crm', object: 't_accounts' })).filter((entry) => entry.operation === 'created');
       expect(created).toHaveLength(sourceAccounts.length);
-      expect(state.ledger.entries({ system: 'crm', withPending: true }).every((entry) => entry.state === 'done')).toBe(true);
-      expect(state.ledger.deferredLinks('crm')).toEqual([]);
+      expect((await state.ledger.entries({ system: 'crm', withPending: true })).every((entry) => entry.state === 'done')).toBe(true);
+      expect(await state.ledger.deferredLinks('crm')).toEqual([]);
     });
 
     it('writes nothing when run again, and updates only what changed in the source, keeping the prior values', async () => {
@@ -196,29 +196,29 @@ for (const kind of databaseKinds()) {
       await source.write('accounts', 'update', [{ id: account.id, values: { name: 'Renamed Ltd' } }]);
       const third = await migrate();
       expect(third.objects.find((object) => object.source === 'accounts')).toMatchObject({ created: 0, updated: 1 });
-      const targetId = state.ledger.targets('crm', 'accounts', [account.id]).get(account.id)!.targetId;
-      const update = state.ledger.entries({ system: 'crm', targetId }).find((entry) => entry.operation === 'updated')!;
+      const targetId = (await state.ledger.targets('crm', 'accounts', [account.id])).get(account.id)!.targetId;
+      const update = (await state.ledger.entries({ system: 'crm', targetId })).find((entry) => entry.operation === 'updated')!;
       expect(update.prior).toEqual({ name: account.values.name });
       expect((await target.get('t_accounts', [targetId]))[0]?.values.name).toBe('Renamed Ltd');
     });
 
     it('settles intents left by a crash: a write that happened is kept, one that did not is done again', async () => {
-      const run = state.runs.start({ id: `crashed-${kind}`, kind: 'migrate', system: 'crm', source: 'legacy', dryRun: false });
-      state.runs.finish(run.id, { status: 'failed', error: 'killed' });
+      const run = await state.runs.start({ id: `crashed-${kind}`, kind: 'migrate', system: 'crm', source: 'legacy', dryRun: false });
+      await state.runs.finish(run.id, { status: 'failed', error: 'killed' });
       // Crashed after writing: a new account exists in the target, its intent still pending.
       const [writtenId, unwrittenId] = await target.newIds('t_accounts', 2);
       await target.write('t_accounts', 'insert', [{ id: writtenId!, values: { name: 'Orphan candidate', parent_id: null } }]);
-      const [written, unwritten] = state.ledger.intend(run.id, 'crm', [
+      const [written, unwritten] = await state.ledger.intend(run.id, 'crm', [
         { object: 't_accounts', sourceObject: 'ghost', sourceId: 'g1', targetId: writtenId!, operation: 'created', hash: 'h1', prior: null },
         { object: 't_accounts', sourceObject: 'ghost', sourceId: 'g2', targetId: unwrittenId!, operation: 'created', hash: 'h2', prior: null },
       ]);
       const report = await migrate();
       expect(report.recovered).toEqual({ confirmed: 1, dropped: 1 });
-      const entries = state.ledger.entries({ system: 'crm', withPending: true });
+      const entries = await state.ledger.entries({ system: 'crm', withPending: true });
       expect(entries.find((entry) => entry.id === written)?.state).toBe('done');
       expect(entries.find((entry) => entry.id === unwritten)).toBeUndefined();
-      expect(state.ledger.targets('crm', 'ghost', ['g1']).get('g1')?.targetId).toBe(writtenId);
-      expect(state.ledger.targets('crm', 'ghost', ['g2']).size).toBe(0);
+      expect((await state.ledger.targets('crm', 'ghost', ['g1'])).get('g1')?.targetId).toBe(writtenId);
+      expect((await state.ledger.targets('crm', 'ghost', ['g2'])).size).toBe(0);
     });
   });
 }

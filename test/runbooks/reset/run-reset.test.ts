@@ -66,11 +66,11 @@ for (const kind of databaseKinds()) {
       await target.write('people', 'insert', [{ id: '1', values: { name: 'Ada', company_id: 1 } }]);
       baseline = [];
       for (const definition of TABLES) baseline.push({ name: definition.name, fields: definition.fields.map((f) => f.name), records: await readAll(target, definition.name) });
-      state = StateStore.openFile(path.join(mkdtempSync(path.join(tmpdir(), 'cutover-reset-')), 'state.db'));
+      state = await StateStore.openFile(path.join(mkdtempSync(path.join(tmpdir(), 'cutover-reset-')), 'state.db'));
     });
 
     afterAll(async () => {
-      state?.close();
+      await state?.close();
       await target?.close();
       await db?.drop();
     });
@@ -78,7 +78,7 @@ for (const kind of databaseKinds()) {
     const compare = () => diffSources(arraySource('baseline', baseline), connectorSource(target, 'crm'));
 
     it('deletes what cutover created, puts back what it changed, re-creates what it deleted, and ends equal', async () => {
-      const run = state.runs.start({ id: `migrate-by-hand-${kind}`, kind: 'migrate', system: 'crm', source: 'legacy', dryRun: false });
+      const run = await state.runs.start({ id: `migrate-by-hand-${kind}`, kind: 'migrate', system: 'crm', source: 'legacy', dryRun: false });
       // What a migration (or a later reconciliation) did, each effect ledgered as cutover ledgers it.
       const [c3, c4, c5] = await target.newIds('companies', 3);
       await target.write('companies', 'insert', [{ id: c3!, values: { name: 'New Parent', parent_id: null } }]);
@@ -91,7 +91,7 @@ for (const kind of databaseKinds()) {
       await target.write('companies', 'update', [{ id: '1', values: { name: 'Renamed by the migration' } }]);
       const before2 = (await target.get('companies', ['2']))[0]!;
       await target.delete('companies', ['2'], { mode: 'hard' });
-      state.ledger.record(run.id, 'crm', [
+      await state.ledger.record(run.id, 'crm', [
         { object: 'companies', sourceObject: 'accounts', sourceId: 'a3', targetId: c3!, operation: 'created', hash: 'h3', prior: null },
         { object: 'companies', sourceObject: 'accounts', sourceId: 'a4', targetId: c4!, operation: 'created', hash: 'h4', prior: null },
         { object: 'companies', sourceObject: null, sourceId: null, targetId: c3!, operation: 'updated', hash: null, prior: { parent_id: null } },
@@ -108,7 +108,7 @@ for (const kind of databaseKinds()) {
           prior: Object.fromEntries(Object.entries(before2.values).map(([field, value]) => [field, jsonValue(value)])),
         },
       ]);
-      state.runs.finish(run.id, { status: 'succeeded' });
+      await state.runs.finish(run.id, { status: 'succeeded' });
       expect((await compare()).equal).toBe(false);
 
       const dry = await runReset({ system: 'crm', connector: target, state, dryRun: true, compare });
@@ -125,7 +125,7 @@ for (const kind of databaseKinds()) {
       expect(report.diff?.equal).toBe(true);
       expect(report.objects.find((o) => o.object === 'companies')).toMatchObject({ deleted: 3, reverted: 1, recreated: 1 });
       // Nothing the migration wrote is left, so a next migration writes everything again.
-      expect(state.ledger.idMap('crm')).toEqual([]);
+      expect(await state.ledger.idMap('crm')).toEqual([]);
       // Nothing left to do: a second reset writes nothing and takes no safety backup.
       const again = await runReset({ system: 'crm', connector: target, state, compare, beforeWrite: async () => void (backedUp += 1) });
       expect(backedUp).toBe(1);
