@@ -6,16 +6,22 @@
  * its time and peak RSS are its own. Prints one JSON document (and a table
  * on stderr).
  *
- *   npm run build && node bench/migrate.mjs [--records 100000] [--keep]
+ * With `--state postgres://…`, the plan keeps its state (runs, ledger, id
+ * map) in a fresh schema of that PostgreSQL database instead of the file
+ * beside the plan, and the schema is dropped at the end.
+ *
+ *   npm run build && node bench/migrate.mjs [--records 100000] [--state postgres://…] [--keep]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '100000' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { records: { type: 'string', default: '100000' }, state: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+const stateSchema = values.state ? `bench_${Date.now().toString(36)}` : undefined;
 const bin = fileURLToPath(new URL('../bin/cutover.js', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'cutover-bench-migrate-'));
 const plan = path.join(dir, 'demo', 'cutover.yaml');
@@ -38,6 +44,7 @@ function step(name, args) {
 try {
   const steps = [];
   steps.push(step('init --demo', ['init', '--demo', '--dir', 'demo', '--records', values.records]));
+  if (values.state) appendFileSync(plan, `\nstate:\n  url: ${values.state}${values.state.includes('?') ? '&' : '?'}schema=${stateSchema}\n`);
   steps.push(step('snapshot', ['snapshot', 'salesforce', '--plan', plan]));
   const migrate = step('migrate', ['migrate', '--yes', '--plan', plan]);
   steps.push(migrate);
@@ -65,6 +72,7 @@ try {
         benchmark: 'migrate',
         measuredAt: new Date().toISOString(),
         records: Number(values.records),
+        state: values.state ? 'postgres' : 'sqlite file',
         read,
         created,
         deleted,
@@ -78,4 +86,10 @@ try {
   if (values.keep) console.log(`kept ${dir}`);
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  if (values.state && !values.keep) {
+    const client = new pg.Client({ connectionString: values.state.replace(/\?.*$/, '') });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${stateSchema} CASCADE`);
+    await client.end();
+  }
 }

@@ -40,6 +40,13 @@ if (process.env.BENCH_SKIP_MIGRATE !== '1') {
   process.stderr.write(`demo migration of ${migrateRecords} records: snapshot, migrate, verify-migration, reset\n`);
   const output = execFileSync(process.execPath, [path.join(here, 'migrate.mjs'), '--records', migrateRecords], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   results.push(JSON.parse(output));
+  // The same with the state (runs, ledger, id map) in a shared PostgreSQL: BENCH_MIGRATE_STATE names the database.
+  const sharedState = process.env.BENCH_MIGRATE_STATE;
+  if (sharedState) {
+    process.stderr.write(`the same with the state in PostgreSQL\n`);
+    const shared = execFileSync(process.execPath, [path.join(here, 'migrate.mjs'), '--records', migrateRecords, '--state', sharedState], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    results.push(JSON.parse(shared));
+  }
 }
 
 const stamp = new Date().toISOString();
@@ -49,6 +56,7 @@ writeFileSync(file, `${JSON.stringify({ measuredAt: stamp, results }, null, 2)}\
 
 for (const r of results) {
   if (r.benchmark === 'migrate') {
+    console.log(`demo migration of ${r.records.toLocaleString('en-US')} records, state in ${r.state}:`);
     for (const step of r.steps) {
       console.log(`${step.step.padEnd(18)} ${step.seconds.toFixed(2).padStart(8)} s ${step.recordsPerSecond ? `${String(step.recordsPerSecond).padStart(9)} records/s` : ''.padStart(19)}  peak RSS ${String(step.peakRssMb).padStart(4)} MB`);
     }
