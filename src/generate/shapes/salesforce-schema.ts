@@ -52,6 +52,25 @@ const legacyId: FieldDefinition = { name: 'Legacy_Id__c', type: 'string', length
 
 /** The Salesforce-like objects, in dependency order. */
 export function salesforceDefinitions(): ObjectDefinition[] {
+  return withReferenceIndexes(definitions());
+}
+
+/**
+ * Every reference the database enforces gets an index, as Salesforce indexes
+ * its lookup fields: without one, each parent deleted (a reset, a rollback)
+ * makes the database scan the whole child table for rows still pointing at it.
+ */
+function withReferenceIndexes(objects: ObjectDefinition[]): ObjectDefinition[] {
+  return objects.map((object) => {
+    const indexes = [...(object.indexes ?? [])];
+    for (const field of object.fields) {
+      if (field.references?.constraint && !indexes.some((index) => index[0] === field.name)) indexes.push([field.name]);
+    }
+    return indexes.length > 0 ? { ...object, indexes } : object;
+  });
+}
+
+function definitions(): ObjectDefinition[] {
   return [
     {
       name: 'User',
