@@ -21,6 +21,8 @@ const IDS_PER_READ = 500;
 /** Checks every pending intent of `system` against the connector. */
 export async function recoverPending(state: StateStore, system: string, connector: Connector, signal?: AbortSignal): Promise<Recovery> {
   const pending = await state.ledger.pending(system);
+  const resets = new Set<string>();
+  for (const runId of new Set(pending.map((entry) => entry.runId))) if ((await state.runs.get(runId))?.kind === 'reset') resets.add(runId);
   const recovery: Recovery = { confirmed: 0, dropped: 0 };
   const byObject = new Map<string, LedgerEntry[]>();
   for (const entry of pending) {
@@ -38,8 +40,8 @@ export async function recoverPending(state: StateStore, system: string, connecto
       await state.transaction(async () => {
         await state.ledger.confirm(happened.map((entry) => entry.id));
         await state.ledger.drop(missed.map((entry) => entry.id));
-        // A record a reset deleted is no longer where the id map says a migrated record is.
-        await state.ledger.unmap(system, object, happened.filter((entry) => entry.operation === 'deleted').map((entry) => entry.targetId));
+        // A record a reset deleted or reverted no longer holds what the id map says a migration wrote there.
+        await state.ledger.unmap(system, object, happened.filter((entry) => entry.operation === 'deleted' || resets.has(entry.runId)).map((entry) => entry.targetId));
       });
       recovery.confirmed += happened.length;
       recovery.dropped += missed.length;

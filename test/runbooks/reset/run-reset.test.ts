@@ -132,5 +132,24 @@ for (const kind of databaseKinds()) {
       expect(again.objects.every((o) => o.delete + o.revert + o.recreate === 0)).toBe(true);
       expect(again.diff?.equal).toBe(true);
     });
+
+    it('forgets a reverted record in the id map when the reset that reverted it was killed before confirming', async () => {
+      const migration = await state.runs.start({ id: `migrate-again-${kind}`, kind: 'migrate', system: 'crm', source: 'legacy', dryRun: false });
+      await target.write('companies', 'update', [{ id: '1', values: { name: 'Renamed again' } }]);
+      await state.ledger.record(migration.id, 'crm', [{ object: 'companies', sourceObject: 'accounts', sourceId: 'a1', targetId: '1', operation: 'updated', hash: 'h1', prior: { name: 'Before One' } }]);
+      await state.runs.finish(migration.id, { status: 'succeeded' });
+      // The reset's intent and write happened; the process died before the confirmation.
+      const crashed = await state.runs.start({ id: `reset-killed-${kind}`, kind: 'reset', system: 'crm', source: null, dryRun: false });
+      await state.ledger.intend(crashed.id, 'crm', [{ object: 'companies', sourceObject: null, sourceId: null, targetId: '1', operation: 'updated', hash: null, prior: { name: 'Renamed again' } }]);
+      await target.write('companies', 'update', [{ id: '1', values: { name: 'Before One' } }]);
+      await state.runs.finish(crashed.id, { status: 'failed', error: 'killed' });
+      expect((await state.ledger.idMap('crm')).map((entry) => entry.sourceId)).toEqual(['a1']);
+
+      const report = await runReset({ system: 'crm', connector: target, state, compare });
+      expect(report.recovered).toEqual({ confirmed: 1, dropped: 0 });
+      expect(report.diff?.equal).toBe(true);
+      // A next migration writes the record again rather than taking the baseline's values for its own.
+      expect(await state.ledger.idMap('crm')).toEqual([]);
+    });
   });
 }
