@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { sqlProfileOverrideSchema } from '../connectors/sql/sql-profile.js';
 import { mappingSchema } from './mapping-schema.js';
+import { triggersSchema } from './triggers-schema.js';
 
 /** Marks a schema as holding a secret, so it is redacted wherever plans are shown, logged or stored. */
 export const secretRegistry = z.registry<{ secret: true }>();
@@ -108,6 +109,7 @@ export const planSchema = z
     state: stateSchema.optional(),
     rollback: rollbackSchema.optional(),
     mapping: mappingSchema.optional(),
+    triggers: triggersSchema.optional(),
   })
   .describe('cutover plan: the systems of one CRM migration and how to make it reversible.');
 
