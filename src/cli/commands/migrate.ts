@@ -66,7 +66,10 @@ export function registerMigrate(program: Command, context: CliContext): void {
           state,
           runsDir: path.join(loaded.dir, STATE_DIR, 'runs'),
           dryRun,
-          onObject: (counts) => context.note(`  ${counts.source} → ${counts.target}: ${count(counts.read)} read, ${count(counts.created)} created, ${count(counts.updated)} updated, ${count(counts.failed)} failed`),
+          onObject: (counts) =>
+            context.note(
+              `  ${counts.source} → ${counts.target}: ${count(counts.read)} read, ${count(counts.created)} ${dryRun ? 'to create' : 'created'}, ${count(counts.updated)} ${dryRun ? 'to update' : 'updated'}, ${count(counts.failed)} failed`,
+            ),
         });
         if (!dryRun) await context.audit('migrate', 'succeeded', `run ${report.id}: ${systems.source.name} → ${systems.target.name}, ${report.failures.count} failure(s)`);
         if (report.failures.count > 0) context.exitCode = 1;
