@@ -9,3 +9,6 @@ export type { DeferredLink, IdMapEntry, LedgerEntry, LedgerFilter, LedgerIntent,
 export type { Baseline, BaselinesRepository } from './baselines-repository.js';
 export type { GoLive, GoLivesRepository } from './go-lives-repository.js';
 export { currentUser } from './audit-log.js';
+export type { StoredEvaluation, Verdict, WatchRepository, WatchRound } from './watch-repository.js';
+export type { Decision, DecisionsRepository } from './decisions-repository.js';
+export type { Finding, FindingsRepository } from './findings-repository.js';

@@ -296,6 +296,120 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
     sqlite: ["CREATE INDEX ledger_done_by_target ON ledger (system, object, target_id, id) WHERE state = 'done'"],
     postgres: ["CREATE INDEX ledger_done_by_target ON ledger (system, object, target_id, id) WHERE state = 'done'"],
   },
+  {
+    version: 4,
+    name: 'watch rounds, evaluations, decisions and findings',
+    sqlite: [
+      // One pass of the watch over every check, with its verdict and recommendation.
+      `CREATE TABLE watch_rounds (
+        id TEXT PRIMARY KEY,
+        system TEXT NOT NULL,
+        go_live TEXT,
+        verdict TEXT NOT NULL CHECK (verdict IN ('healthy', 'warning', 'critical', 'unknown')),
+        recommendation TEXT NOT NULL,
+        at TEXT NOT NULL,
+        seconds REAL NOT NULL
+      )`,
+      'CREATE INDEX watch_rounds_by_system ON watch_rounds (system, at)',
+      `CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        round_id TEXT NOT NULL REFERENCES watch_rounds (id),
+        check_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('critical', 'warning')),
+        status TEXT NOT NULL CHECK (status IN ('ok', 'fired', 'unknown')),
+        measured TEXT,
+        threshold TEXT NOT NULL,
+        reason TEXT,
+        evidence TEXT NOT NULL,
+        at TEXT NOT NULL,
+        seconds REAL NOT NULL
+      )`,
+      'CREATE INDEX evaluations_by_round ON evaluations (round_id, id)',
+      'CREATE INDEX evaluations_by_check ON evaluations (check_name, id)',
+      // The go/no-go decisions, with the evidence they were based on.
+      `CREATE TABLE decisions (
+        id TEXT PRIMARY KEY,
+        system TEXT NOT NULL,
+        go_live TEXT,
+        decision TEXT NOT NULL CHECK (decision IN ('rollback', 'continue')),
+        reason TEXT NOT NULL,
+        procedure TEXT,
+        round_id TEXT REFERENCES watch_rounds (id),
+        evidence TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        at TEXT NOT NULL
+      )`,
+      'CREATE INDEX decisions_by_system ON decisions (system, at)',
+      // What people found: security or compliance issues the checks cannot see.
+      `CREATE TABLE findings (
+        id TEXT PRIMARY KEY,
+        system TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('critical', 'warning')),
+        text TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution TEXT
+      )`,
+      'CREATE INDEX findings_by_system ON findings (system, at)',
+    ],
+    postgres: [
+      // One pass of the watch over every check, with its verdict and recommendation.
+      `CREATE TABLE watch_rounds (
+        id TEXT PRIMARY KEY, seq BIGSERIAL NOT NULL,
+        system TEXT NOT NULL,
+        go_live TEXT,
+        verdict TEXT NOT NULL CHECK (verdict IN ('healthy', 'warning', 'critical', 'unknown')),
+        recommendation TEXT NOT NULL,
+        at TEXT NOT NULL,
+        seconds DOUBLE PRECISION NOT NULL
+      )`,
+      'CREATE INDEX watch_rounds_by_system ON watch_rounds (system, at)',
+      `CREATE TABLE evaluations (
+        id BIGSERIAL PRIMARY KEY,
+        round_id TEXT NOT NULL REFERENCES watch_rounds (id),
+        check_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('critical', 'warning')),
+        status TEXT NOT NULL CHECK (status IN ('ok', 'fired', 'unknown')),
+        measured TEXT,
+        threshold TEXT NOT NULL,
+        reason TEXT,
+        evidence TEXT NOT NULL,
+        at TEXT NOT NULL,
+        seconds DOUBLE PRECISION NOT NULL
+      )`,
+      'CREATE INDEX evaluations_by_round ON evaluations (round_id, id)',
+      'CREATE INDEX evaluations_by_check ON evaluations (check_name, id)',
+      // The go/no-go decisions, with the evidence they were based on.
+      `CREATE TABLE decisions (
+        id TEXT PRIMARY KEY, seq BIGSERIAL NOT NULL,
+        system TEXT NOT NULL,
+        go_live TEXT,
+        decision TEXT NOT NULL CHECK (decision IN ('rollback', 'continue')),
+        reason TEXT NOT NULL,
+        procedure TEXT,
+        round_id TEXT REFERENCES watch_rounds (id),
+        evidence TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        at TEXT NOT NULL
+      )`,
+      'CREATE INDEX decisions_by_system ON decisions (system, at)',
+      // What people found: security or compliance issues the checks cannot see.
+      `CREATE TABLE findings (
+        id TEXT PRIMARY KEY, seq BIGSERIAL NOT NULL,
+        system TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('critical', 'warning')),
+        text TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution TEXT
+      )`,
+      'CREATE INDEX findings_by_system ON findings (system, at)',
+    ],
+  },
 ];
 
 /** The schema version this cutover writes: the number of its newest migration. */

@@ -10,6 +10,8 @@ import { parsePostgresUrl } from '../connectors/postgres/postgres-config.js';
 import { type AuditLog, SqlAuditLog } from './audit-log.js';
 import { type BackupsRepository, SqlBackupsRepository } from './backups-repository.js';
 import { type BaselinesRepository, SqlBaselinesRepository } from './baselines-repository.js';
+import { type DecisionsRepository, SqlDecisionsRepository } from './decisions-repository.js';
+import { type FindingsRepository, SqlFindingsRepository } from './findings-repository.js';
 import { type GoLivesRepository, SqlGoLivesRepository } from './go-lives-repository.js';
 import { type LedgerRepository, SqlLedgerRepository } from './ledger-repository.js';
 import { redactText } from './redact.js';
@@ -17,6 +19,7 @@ import { type RunsRepository, SqlRunsRepository } from './runs-repository.js';
 import { PostgresStateDb, SqliteStateDb, type StateDb } from './state-db.js';
 import { isDatabaseError, stateError } from './state-errors.js';
 import { migrate } from './state-migrations.js';
+import { SqlWatchRepository, type WatchRepository } from './watch-repository.js';
 
 /** The folder, inside the plan's folder, that holds cutover's own files. */
 export const STATE_DIR = '.cutover';
@@ -53,6 +56,12 @@ export class StateStore {
   readonly baselines: BaselinesRepository;
   /** The recorded cutover moments. */
   readonly goLives: GoLivesRepository;
+  /** Watch rounds and the evaluations of the rollback triggers. */
+  readonly watch: WatchRepository;
+  /** Go/no-go decisions with their evidence. */
+  readonly decisions: DecisionsRepository;
+  /** Findings recorded by people. */
+  readonly findings: FindingsRepository;
   private open = true;
 
   private constructor(private readonly db: StateDb) {
@@ -63,6 +72,9 @@ export class StateStore {
     this.ledger = new SqlLedgerRepository(db);
     this.baselines = new SqlBaselinesRepository(db);
     this.goLives = new SqlGoLivesRepository(db);
+    this.watch = new SqlWatchRepository(db);
+    this.decisions = new SqlDecisionsRepository(db);
+    this.findings = new SqlFindingsRepository(db);
   }
 
   /** `sqlite` for the embedded file, `postgres` for a shared database. */

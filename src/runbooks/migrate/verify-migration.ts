@@ -5,6 +5,11 @@
  * map says it went: missing when it is not there, corrupted when a mapped
  * field holds another value than the mapping gives. Target records the
  * ledger knows nothing of are counted as extra.
+ *
+ * Measured after go-live (`since`), a migrated record that is gone or
+ * soft-deleted in the target counts as deleted rather than missing, and one
+ * whose values differ but that was modified after go-live counts as edited
+ * (people's work), not as corrupted.
  */
 import type { Connector, CrmRecord } from '../../connectors/contract.js';
 import { throwIfAborted } from '../../core/errors.js';
@@ -34,6 +39,12 @@ export interface ObjectVerification {
   corrupted: number;
   /** Target records the id map does not know (created outside the migration, or baseline records). */
   extra: number;
+  /** With `since`: migrated records removed or soft-deleted in the target since. */
+  deleted: number;
+  /** With `since`: migrated records whose values differ because they were modified since. */
+  edited: number;
+  /** Examples of deleted records: target ids. */
+  deletedIds: string[];
   /** Examples, by natural id order of the source ids (up to the limit). */
   missingIds: string[];
   corruptions: Corruption[];
@@ -59,6 +70,8 @@ export interface VerifyMigrationOptions {
   state: StateStore;
   /** Examples kept per list; default 20. */
   limit?: number;
+  /** The go-live: classify changes made after it as deleted and edited (see the module comment). */
+  since?: Date;
   signal?: AbortSignal;
 }
 
@@ -92,7 +105,23 @@ export async function verifyMigration(options: VerifyMigrationOptions): Promise<
 async function verifyObject(options: VerifyMigrationOptions, mapping: CompiledObjectMapping, userOf: (id: string) => string | undefined): Promise<ObjectVerification> {
   const limit = options.limit ?? 20;
   const system = options.mapping.target;
-  const result: ObjectVerification = { source: mapping.source, target: mapping.target, expected: 0, matched: 0, missing: 0, corrupted: 0, extra: 0, missingIds: [], corruptions: [], extraIds: [] };
+  const result: ObjectVerification = {
+    source: mapping.source,
+    target: mapping.target,
+    expected: 0,
+    matched: 0,
+    missing: 0,
+    corrupted: 0,
+    extra: 0,
+    deleted: 0,
+    edited: 0,
+    missingIds: [],
+    corruptions: [],
+    extraIds: [],
+    deletedIds: [],
+  };
+  const since = options.since?.toISOString();
+  const modifiedAt = since ? (await options.target.describe()).objects.find((object) => object.name === mapping.target)?.modifiedAtField : undefined;
   for await (const batch of options.source.records(mapping.source, options.signal)) {
     throwIfAborted(options.signal, `verifying ${mapping.source}`);
     const records = batch.filter((record) => (!record.deleted || mapping.includeDeleted) && mapping.accepts(record));
@@ -106,6 +135,11 @@ async function verifyObject(options: VerifyMigrationOptions, mapping: CompiledOb
     for (const record of records) {
       const entry = placed.get(record.id);
       const actual = entry ? found.get(entry.targetId) : undefined;
+      if (since && entry && (!actual || (actual.deleted && !record.deleted))) {
+        result.deleted += 1;
+        result.deletedIds.push(entry.targetId);
+        continue;
+      }
       if (!entry || !actual) {
         result.missing += 1;
         result.missingIds.push(record.id);
@@ -113,6 +147,7 @@ async function verifyObject(options: VerifyMigrationOptions, mapping: CompiledOb
       }
       const fields = differences(mapping, record, actual, context);
       if (fields.length === 0) result.matched += 1;
+      else if (since && modifiedAt && modifiedAfter(actual.values[modifiedAt] ?? null, since)) result.edited += 1;
       else {
         result.corrupted += 1;
         result.corruptions.push({ sourceId: record.id, targetId: entry.targetId, fields });
@@ -121,8 +156,14 @@ async function verifyObject(options: VerifyMigrationOptions, mapping: CompiledOb
     // Keep the smallest ids as examples without holding every one.
     result.missingIds = result.missingIds.sort(compareIds).slice(0, limit);
     result.corruptions = result.corruptions.sort((a, b) => compareIds(a.sourceId, b.sourceId)).slice(0, limit);
+    result.deletedIds = result.deletedIds.sort(compareIds).slice(0, limit);
   }
   return result;
+}
+
+/** Whether a modified-at value (canonical datetime text) is after the moment. */
+function modifiedAfter(value: Value, since: string): boolean {
+  return typeof value === 'string' && Date.parse(value) > Date.parse(since);
 }
 
 /** The mapped fields of one migrated record that differ from what the mapping gives now. */
