@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Capabilities, CheckProblem } from '../connectors/contract.js';
 import { openSystem } from './open-system.js';
 import { checkMapping, mappingSystemNames, type DescribedForMapping, type MappingCheck } from './check-mapping.js';
+import { checkTriggers, triggerSystemNames, type TriggersCheck } from './check-triggers.js';
 import { parseSqliteUrl } from '../connectors/sqlite/sqlite-config.js';
 import { CutoverError, isCutoverError } from '../core/errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
@@ -38,6 +39,8 @@ export interface PlanCheck {
   systems: SystemCheck[];
   /** The mapping checked against both systems; absent when the plan has none. */
   mapping?: MappingCheck;
+  /** The rollback triggers checked against the plan and the systems they read. */
+  triggers?: TriggersCheck;
   /** No system has an error, and the mapping (if any) has none. */
   ok: boolean;
 }
@@ -46,9 +49,10 @@ export interface PlanCheck {
 export async function checkSystems(loaded: LoadedPlan, options: { env?: NodeJS.ProcessEnv } = {}): Promise<PlanCheck> {
   const systems: SystemCheck[] = [];
   const names = mappingSystemNames(loaded);
+  const triggerSystems = triggerSystemNames(loaded);
   const described: Record<string, DescribedForMapping> = {};
   for (const name of Object.keys(loaded.plan.systems)) {
-    const wanted = names !== undefined && (name === names.source || name === names.target);
+    const wanted = (names !== undefined && (name === names.source || name === names.target)) || triggerSystems.includes(name);
     systems.push(await checkSystem(loaded, name, options.env ?? process.env, wanted ? (described[name] = {}) : undefined));
   }
   const result: PlanCheck = { plan: loaded.file, warnings: loaded.warnings, systems, ok: systems.every((system) => system.status !== 'error') };
@@ -56,6 +60,11 @@ export async function checkSystems(loaded: LoadedPlan, options: { env?: NodeJS.P
   if (mapping) {
     result.mapping = mapping;
     if (mapping.status === 'error') result.ok = false;
+  }
+  const triggers = checkTriggers(loaded, described);
+  if (triggers) {
+    result.triggers = triggers;
+    if (triggers.status === 'error') result.ok = false;
   }
   return result;
 }

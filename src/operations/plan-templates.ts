@@ -335,5 +335,29 @@ mapping:
         OwnerId: { from: owner_id, user: true }
         CreatedDate: created_at
         LastModifiedDate: updated_at
+
+# When to roll back (docs/plan.md, "triggers"): after go-live \`cutover watch\`
+# measures these and recommends; \`cutover decide\` records the decision.
+triggers:
+  windows: { immediate: 24h, delayed: 7d }
+  dataLoss: { severity: critical, missing: 0, corrupted: 0, deleted: 1% }
+  probes:
+    - name: open-opportunities-have-owner
+      system: salesforce
+      object: Opportunity
+      where: { all: [{ field: OwnerId, isNull: true }, { field: IsClosed, equals: false }] }
+      expect: { max: 0 }
+    - name: new-leads-assigned
+      system: salesforce
+      severity: warning
+      object: Lead
+      where: { all: [{ field: OwnerId, isNull: true }, { field: CreatedDate, before: now-30m }] }
+  # integrations:
+  #   - name: billing-api
+  #     url: https://billing.example.com/health
+  #     maxLatency: 2s
+  #     body: '"status": *"ok"'
+  adoption: { min: 50%, after: 3d, within: 7d }
+  security: { newAdmins: true, findings: critical }
 `;
 }

@@ -141,6 +141,9 @@ export const triggersSchema = z
   .describe('Rollback triggers: what `cutover watch` measures after go-live.');
 
 export type TriggersConfig = z.output<typeof triggersSchema>;
+export type DataLossConfig = z.output<typeof dataLossSchema>;
+export type AdoptionConfig = z.output<typeof adoptionSchema>;
+export type SecurityConfig = z.output<typeof securitySchema>;
 export type ProbeConfig = z.output<typeof probeSchema>;
 export type IntegrationConfig = z.output<typeof integrationSchema>;
 

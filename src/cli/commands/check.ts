@@ -42,6 +42,14 @@ export function registerCheck(program: Command, context: CliContext): void {
           }
         }
         if (result.mapping) lines.push('', ...mappingLines(result.mapping));
+        if (result.triggers) {
+          const { status, checks, problems } = result.triggers;
+          lines.push('', `${MARK[status]} Triggers: ${checks.length} checks (${checks.join(', ')})${problems.length === 0 ? ', no problems' : ''}`);
+          for (const problem of problems) {
+            lines.push(`  ${problem.severity}: ${problem.path}${problem.line ? ` (line ${problem.line})` : ''}: ${problem.message}`);
+            if (problem.hint) lines.push(`    hint: ${problem.hint}`);
+          }
+        }
         if (!result.ok) lines.push('', 'Fix the errors above and run `cutover check` again.');
         return lines.join('\n');
       });

@@ -28,6 +28,9 @@ export function registerStatus(program: Command, context: CliContext): void {
       const lastMigration = (await runs('migrate'))[0];
       const lastReset = (await runs('reset'))[0];
       const goLive = await state.goLives.latest(target);
+      const watched = await state.watch.latest(target);
+      const decision = await state.decisions.latest(target);
+      const findings = await state.findings.list(target, { open: true });
       const now = Date.now();
       const hoursSince = goLive ? Math.round(((now - Date.parse(goLive.at)) / HOUR) * 10) / 10 : null;
       const window = hoursSince === null ? 'not live' : hoursSince <= 24 ? 'immediate (0-24 h)' : hoursSince <= 24 * 7 ? 'delayed (1-7 days)' : 'past the delayed window (over 7 days)';
@@ -40,6 +43,11 @@ export function registerStatus(program: Command, context: CliContext): void {
         migration: lastMigration ? { id: lastMigration.id, status: lastMigration.status, at: lastMigration.startedAt, seconds: lastMigration.seconds, summary: lastMigration.summary, error: lastMigration.error } : null,
         reset: lastReset ? { id: lastReset.id, status: lastReset.status, at: lastReset.startedAt } : null,
         goLive: goLive ? { id: goLive.id, at: goLive.at, hoursSince, window, backupId: goLive.backupId, frozenUsers: goLive.frozenUsers.length } : null,
+        watch: watched
+          ? { id: watched.id, at: watched.at, verdict: watched.verdict, recommendation: watched.recommendation, fired: watched.evaluations.filter((e) => e.status === 'fired').map((e) => e.check) }
+          : null,
+        decision: decision ? { id: decision.id, decision: decision.decision, reason: decision.reason, by: decision.user, at: decision.at, procedure: decision.procedure, roundId: decision.roundId } : null,
+        openFindings: findings.length,
         measuredAt: new Date(now).toISOString(),
       };
       context.emit(result, () => {
@@ -51,6 +59,9 @@ export function registerStatus(program: Command, context: CliContext): void {
           `  last migration: ${lastMigration ? `${lastMigration.id}, ${lastMigration.status}${failures ? `, ${count(failures)} record(s) failed` : ''}${lastMigration.error ? ` (${lastMigration.error})` : ''}` : 'none'}`,
           ...(lastReset ? [`  last reset: ${lastReset.id}, ${lastReset.status}`] : []),
           `  go-live: ${goLive ? `${goLive.at}, ${hoursSince} h ago — rollback window: ${window}${goLive.frozenUsers.length ? `; ${count(goLive.frozenUsers.length)} source user(s) frozen` : ''}` : 'not yet'}`,
+          ...(result.watch ? [`  last watch: ${result.watch.at}, ${result.watch.verdict}${result.watch.fired.length ? ` (fired: ${result.watch.fired.join(', ')})` : ''}`] : []),
+          ...(findings.length > 0 ? [`  open findings: ${findings.length} (cutover finding list)`] : []),
+          ...(result.decision ? [`  decision: ${result.decision.decision} by ${result.decision.by} at ${result.decision.at}: ${result.decision.reason}`] : []),
         ].join('\n');
       });
     });

@@ -83,7 +83,7 @@ for (const [sourceKind, targetKind] of pairs) {
       for (const db of databases) await db.drop();
     });
 
-    it('snapshots, backs up, migrates, verifies, resets to the snapshot, migrates again and goes live', async () => {
+    it('snapshots, backs up, migrates, verifies, resets to the snapshot, migrates again, goes live and watches the triggers', async () => {
       const snapshot = await run(dir, ['snapshot', 'salesforce']);
       expect(snapshot.err).toBe('');
       expect(snapshot.code).toBe(0);
@@ -132,6 +132,26 @@ for (const [sourceKind, targetKind] of pairs) {
       expect(status.json.migration.id).toBe(second.json.id);
       // After go-live, reset and migrate refuse without --force: they would overwrite what people entered.
       expect((await run(dir, ['reset', 'salesforce', '--yes'])).code).toBe(2);
+
+      // The rollback triggers: healthy at first; records deleted in the target fire data-loss.
+      const healthy = await run(dir, ['watch', '--once']);
+      expect(healthy.code, healthy.err).toBe(0);
+      expect(healthy.json.verdict).toBe('healthy');
+      const target = await openConnector({ kind: targetKind, url: databases[1]!.url, profile: resolveProfile(shapeFacts('salesforce').profile), baseDir: dir, displayName: 'salesforce' });
+      try {
+        const contacts: string[] = [];
+        for await (const batch of target.read('Contact', { batchSize: 20 })) {
+          contacts.push(...batch.records.filter((record) => !record.deleted).slice(0, 20).map((record) => record.id));
+          break;
+        }
+        expect((await target.delete('Contact', contacts, { mode: 'soft' })).every((result) => result.ok)).toBe(true);
+      } finally {
+        await target.close();
+      }
+      const fired = await run(dir, ['watch', '--once']);
+      expect(fired.code).toBe(1);
+      expect(fired.json.evaluations.find((e: { check: string }) => e.check === 'data-loss')).toMatchObject({ status: 'fired' });
+      expect(fired.json.recommendation).toMatchObject({ action: 'rollback', procedure: 'immediate' });
 
       expect(existsSync(path.join(dir, '.cutover', 'state.db'))).toBe(sharedState === undefined);
       if (sharedState) {
