@@ -75,7 +75,7 @@ function intervalMs(text: string): number {
   } catch {
     throw new CutoverError('usage', `--interval "${text}" is not a duration.`, { hints: ['write it as 30s, 5m or 1h'] });
   }
-  if (ms < 10_000) throw new CutoverError('usage', `--interval ${text} is shorter than 10 s: every round reads the systems.`, { hints: ['use 10s or more'] });
+  if (ms < 1_000) throw new CutoverError('usage', `--interval ${text} is shorter than a second: every round reads the systems.`, { hints: ['use 1s or more; 5m is the default'] });
   return ms;
 }
 

@@ -145,13 +145,21 @@ for (const [sourceKind, targetKind] of pairs) {
           break;
         }
         expect((await target.delete('Contact', contacts, { mode: 'soft' })).every((result) => result.ok)).toBe(true);
+        const user = (await target.listUsers()).find((candidate) => candidate.active && !candidate.isAdmin);
+        expect((await target.write('User', 'update', [{ id: user!.id, values: { ProfileName: 'System Administrator' } }]))[0]?.ok).toBe(true);
       } finally {
         await target.close();
       }
       const fired = await run(dir, ['watch', '--once']);
       expect(fired.code).toBe(1);
-      expect(fired.json.evaluations.find((e: { check: string }) => e.check === 'data-loss')).toMatchObject({ status: 'fired' });
+      const evaluation = (result: { json: any }, name: string) => result.json.evaluations.find((e: { check: string }) => e.check === name);
+      expect(evaluation(fired, 'data-loss')).toMatchObject({ status: 'fired' });
+      expect(evaluation(fired, 'security.admins')).toMatchObject({ status: 'fired', evidence: { newAdmins: [expect.objectContaining({ role: expect.anything() })] } });
       expect(fired.json.recommendation).toMatchObject({ action: 'rollback', procedure: 'immediate' });
+      // Nobody logged in to the new CRM by day 3 and a half: adoption fires, and the delayed rollback applies.
+      const later = await run(dir, ['watch', '--once', '--at', new Date(Date.parse(live.json.at) + 84 * 3_600_000).toISOString()]);
+      expect(evaluation(later, 'adoption')).toMatchObject({ status: 'fired', evidence: { active: 0 } });
+      expect(later.json.recommendation).toMatchObject({ action: 'rollback', procedure: 'delayed' });
 
       expect(existsSync(path.join(dir, '.cutover', 'state.db'))).toBe(sharedState === undefined);
       if (sharedState) {

@@ -1,0 +1,65 @@
+/** `cutover check` with rollback triggers: every problem at once, with its plan path and line, exit 1 on errors. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { bufferIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  const io = bufferIo({ cwd, env: { ...process.env } });
+  const code = await main(args, io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('cutover check with triggers', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cutover-check-triggers-'));
+  const demo = path.join(dir, 'demo');
+
+  beforeAll(async () => {
+    expect((await run(['init', '--demo', '--dir', 'demo', '--records', '200'], dir)).code).toBe(0);
+  });
+
+  it("reports the demo's triggers clean, naming the checks the watch runs", async () => {
+    const { code, out } = await run(['check', '--plan', path.join(demo, 'cutover.yaml')], dir);
+    expect(code).toBe(0);
+    expect(out).toContain(
+      '✓ Triggers: 6 checks (data-loss, workflow.open-opportunities-have-owner, workflow.new-leads-assigned, adoption, security.admins, security.findings), no problems',
+    );
+  });
+
+  it('lists every problem of the triggers with its path and line, against the systems', async () => {
+    const plan = parseDocument(readFileSync(path.join(demo, 'cutover.yaml'), 'utf8'));
+    plan.setIn(['triggers', 'probes'], [
+      { name: 'ghost', system: 'salesforce', object: 'Opportunty', where: { field: 'OwnerId', isNull: true } },
+      { name: 'both', system: 'salesforce', object: 'Lead', where: { field: 'Ownr', isNull: true }, synthetic: { values: { LastName: 'x' }, expect: { field: 'OwnerId', notNull: true } } },
+      { name: 'elsewhere', system: 'hubspot', object: 'Lead', where: { field: 'OwnerId', isNull: true } },
+    ]);
+    plan.setIn(['triggers', 'integrations'], [
+      { name: 'nothing' },
+      { name: 'errors', errorRate: { system: 'salesforce', object: 'Task', at: 'Created', error: { field: 'Status', equals: 'Failed' }, max: '5%' } },
+    ]);
+    const file = path.join(demo, 'bad-triggers.yaml');
+    writeFileSync(file, plan.toString());
+    const text = readFileSync(file, 'utf8');
+    const { code, out } = await run(['check', '--plan', file, '--json'], dir);
+    expect(code).toBe(1);
+    const result = JSON.parse(out);
+    expect(result.ok).toBe(false);
+    const problems = result.triggers.problems.map((p: { path: string; message: string }) => `${p.path}: ${p.message}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^triggers\.probes\[0\]\.object: salesforce has no object "Opportunty"/),
+        expect.stringMatching(/^triggers\.probes\[1\]\.(where|synthetic): /),
+        expect.stringMatching(/^triggers\.probes\[1\]\.where\.field: Lead has no field "Ownr"/),
+        expect.stringMatching(/^triggers\.probes\[2\]\.system: no system named "hubspot"/),
+        expect.stringMatching(/^triggers\.integrations\[0\]\.url: give url/),
+        expect.stringMatching(/^triggers\.integrations\[1\]\.errorRate\.at: Task has no field "Created"/),
+      ]),
+    );
+    // Lines point into the plan: the ghost probe's object is on the line that says so.
+    const ghost = result.triggers.problems.find((p: { path: string }) => p.path === 'triggers.probes[0].object');
+    expect(text.split('\n')[ghost.line - 1]).toContain('Opportunty');
+  });
+});
