@@ -9,15 +9,20 @@ import { fieldOf } from './sql-read.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** Makes new ids for one object; `undefined` when the database assigns them. */
-export function idMaker(profile: SqlProfile, object: string): (() => string) | undefined {
+/**
+ * Makes new ids for one object; `undefined` when the database assigns them,
+ * or when the key is an integer (the profile's text ids do not fit it: the
+ * database's autoincrement, or {@link IdAllocator}, gives those).
+ */
+export function idMaker(profile: SqlProfile, object: ObjectDescription): (() => string) | undefined {
+  if (object.fields.find((field) => field.name === object.idField)?.type === 'integer') return undefined;
   switch (profile.ids.assign) {
     case 'database':
       return undefined;
     case 'uuid':
       return () => uuidFromBytes(randomBytes(16));
     case 'salesforce': {
-      const prefix = profile.ids.prefixes[object] ?? 'a00';
+      const prefix = profile.ids.prefixes[object.name] ?? 'a00';
       // Time in the high bits keeps ids from separate processes apart and roughly ordered.
       let sequence = BigInt(Date.now()) * 4096n + BigInt(randomInt(4096));
       return () => {
@@ -39,7 +44,7 @@ export class IdAllocator {
 
   async allocate(context: SqlContext, object: ObjectDescription, count: number): Promise<string[]> {
     const field = fieldOf(object, object.idField);
-    const make = idMaker(context.profile, object.name);
+    const make = idMaker(context.profile, object);
     if (make) return Array.from({ length: count }, make);
     if (field.type === 'integer') return this.integers(context, object, count);
     const length = Math.min(field.length ?? 36, 36);

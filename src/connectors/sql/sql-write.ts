@@ -67,7 +67,7 @@ async function writeSlice(
 ): Promise<WriteResult[]> {
   const results: WriteResult[] = new Array(records.length);
   const now = canonicalDatetime(new Date());
-  const makeId = idMaker(context.profile, object.name);
+  const makeId = idMaker(context.profile, object);
   const idField = object.fields.find((field) => field.name === object.idField) as FieldDescription;
   const fields = fieldsByName(object);
 
