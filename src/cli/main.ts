@@ -8,6 +8,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerGoLive } from './commands/go-live.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerReset } from './commands/reset.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
@@ -45,7 +46,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 Exit codes: 0 ok · 1 the command's check found a problem · 2 bad usage or input · 3 an operation failed.
 Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/cutover.yaml\`.`,
     );
-  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerBackup, registerBackups, registerVerify, registerRestore, registerDiff, registerSnapshot, registerMigrate, registerVerifyMigration, registerLedger, registerReset, registerGoLive, registerWatch, registerDecide, registerFinding, registerStatus, registerSchema]) {
+  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerBackup, registerBackups, registerVerify, registerRestore, registerDiff, registerSnapshot, registerMigrate, registerVerifyMigration, registerLedger, registerReset, registerGoLive, registerSimulate, registerWatch, registerDecide, registerFinding, registerStatus, registerSchema]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) });

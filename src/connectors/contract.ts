@@ -126,7 +126,26 @@ export interface SystemDescription {
   usersObject?: string;
   /** The object holding logins or actions, when the profile finds one. */
   activityObject?: string;
+  /** Which fields of {@link activityObject} hold the user and the moment, when the profile says so. */
+  activity?: ActivityDescription;
   capabilities: Capabilities;
+}
+
+/**
+ * The fields of the activity object, so that its records can be read and
+ * written as logins (`simulate` writes logins as records of this object).
+ */
+export interface ActivityDescription {
+  /** The object holding logins or actions: the same as {@link SystemDescription.activityObject}. */
+  object: string;
+  /** The field holding the user's id. */
+  user: string;
+  /** The field holding the moment of the login or action. */
+  at: string;
+  /** When the object holds actions too: the field that tells them apart, and its values meaning a login (the first is the one to write). */
+  login?: { field: string; values: string[] };
+  /** A field describing the outcome or detail of a row (Salesforce's `Status`), when the profile names one. */
+  detail?: string;
 }
 
 /** A record as read: canonical values keyed by field name. */

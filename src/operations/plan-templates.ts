@@ -108,7 +108,9 @@ systems:
 
   salesforce:
     role: target
-    environment: production
+    # A demo: in a real plan the new CRM is production, and cutover then asks for
+    # --yes before writing it and refuses to simulate use in it.
+    environment: sandbox
     description: The new CRM, Salesforce-shaped; has its users but no business records yet.
     url: sqlite:./salesforce.db
     profile: salesforce

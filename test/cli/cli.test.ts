@@ -94,7 +94,7 @@ describe('cutover CLI', () => {
       const { code, out } = await run(['check', '--plan', planPath], dir);
       expect(code).toBe(0);
       expect(out).toMatch(/✓ +legacy +source +production +sqlite +SQLite 3\.\d+\.\d+ · \d+ objects \(\d+ business\) · users: users · activity: user_logins/);
-      expect(out).toMatch(/✓ +salesforce +target +production +sqlite/);
+      expect(out).toMatch(/✓ +salesforce +target +sandbox +sqlite/);
       expect(out).toMatch(/· +legacy-sandbox +sandbox +sandbox +sqlite +not created yet/);
       expect(out).toContain('capabilities: transactions, assigns ids, keeps given ids, batches of 1000');
     });

@@ -219,6 +219,17 @@ describe('watch on the demo after go-live', () => {
     expect(down.json.recommendation.reason).toContain('integration.billing-api');
   });
 
+  it('fires data-loss after `simulate salesforce --deletes 5`, and recommends the immediate rollback', async () => {
+    const simulated = await run(dir, ['simulate', 'salesforce', '--deletes', '5']);
+    expect(simulated.code, simulated.err).toBe(0);
+    const watch = await run(dir, ['watch', '--once']);
+    expect(watch.code).toBe(1);
+    expect(watch.json.verdict).toBe('critical');
+    expect(checkOf(watch, 'data-loss')).toMatchObject({ status: 'fired', severity: 'critical' });
+    expect(checkOf(watch, 'data-loss').evidence.totals.deleted).toBeGreaterThan(0);
+    expect(watch.json.recommendation).toMatchObject({ action: 'rollback', procedure: 'immediate' });
+  });
+
   it('fires security.admins for a user given admin rights nobody had before', async () => {
     const promoted = await withTarget(dir, async (target) => {
       const user = (await target.listUsers()).find((candidate) => candidate.active && !candidate.isAdmin);

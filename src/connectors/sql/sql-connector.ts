@@ -229,6 +229,7 @@ export class SqlConnector implements Connector {
     };
     if (model.usersTable) description.usersObject = model.usersTable;
     if (model.activityTable) description.activityObject = model.activityTable;
+    if (model.activity) description.activity = model.activity;
     return description;
   }
 

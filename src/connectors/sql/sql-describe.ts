@@ -3,7 +3,7 @@
  * declares (tables, keys, foreign keys) and what the profile says (modified-at
  * columns, soft deletes, users, relationships the database does not declare).
  */
-import type { FieldDescription, ObjectDescription, Relationship, SoftDeleteRule } from '../contract.js';
+import type { ActivityDescription, FieldDescription, ObjectDescription, Relationship, SoftDeleteRule } from '../contract.js';
 import type { SqlDialect, TableInfo } from './sql-driver.js';
 import { matchesPattern, type SqlProfile } from './sql-profile.js';
 
@@ -14,6 +14,8 @@ export interface SqlModel {
   relationships: Relationship[];
   usersTable?: string;
   activityTable?: string;
+  /** The activity table's user and moment columns (and login marker), when all the profile names exist. */
+  activity?: ActivityDescription;
 }
 
 /** Describes tables through a profile. Pure: no I/O. */
@@ -37,7 +39,23 @@ export function describeTables(tables: TableInfo[], profile: SqlProfile, dialect
       };
     }
   }
-  return { objects, byName, relationships, usersTable, activityTable };
+  const activity = activityTable ? describeActivity(profile, byName.get(activityTable)) : undefined;
+  return { objects, byName, relationships, usersTable, activityTable, ...(activity ? { activity } : {}) };
+}
+
+/** The profile's `activity` rule as fields of the activity object; none when a column it names is missing. */
+function describeActivity(profile: SqlProfile, object: ObjectDescription | undefined): ActivityDescription | undefined {
+  const rule = profile.activity;
+  if (!rule || !object) return undefined;
+  const has = (name: string): boolean => object.fields.some((field) => field.name === name);
+  if (!has(rule.user) || !has(rule.at)) return undefined;
+  const activity: ActivityDescription = { object: object.name, user: rule.user, at: rule.at };
+  if (typeof rule.kind === 'object') {
+    if (!has(rule.kind.column)) return undefined;
+    activity.login = { field: rule.kind.column, values: [...rule.kind.login] };
+  }
+  if (rule.detail && has(rule.detail)) activity.detail = rule.detail;
+  return activity;
 }
 
 function describeTable(
