@@ -228,6 +228,12 @@ describe('watch on the demo after go-live', () => {
     expect(checkOf(watch, 'data-loss')).toMatchObject({ status: 'fired', severity: 'critical' });
     expect(checkOf(watch, 'data-loss').evidence.totals.deleted).toBeGreaterThan(0);
     expect(watch.json.recommendation).toMatchObject({ action: 'rollback', procedure: 'immediate' });
+    // verify-migration counts the soft deletions as changed values; since go-live, as deletions.
+    expect((await run(dir, ['verify-migration'])).code).toBe(1);
+    const since = await run(dir, ['verify-migration', '--since-go-live']);
+    expect(since.code).toBe(0);
+    const deleted = since.json.objects.reduce((sum: number, o: { deleted: number }) => sum + o.deleted, 0);
+    expect(deleted).toBe(checkOf(watch, 'data-loss').evidence.totals.deleted);
   });
 
   it('fires security.admins for a user given admin rights nobody had before', async () => {

@@ -21,7 +21,8 @@ export function registerVerifyMigration(program: Command, context: CliContext): 
     .option('--from-backup <backup>', 'compare a backup of the source (default: the backup the last migration read, else the live source)')
     .option('--limit <n>', 'examples per list', (value) => Number(value), 10)
     .option('--key-file <file>', "file holding the backup key (default: the plan's backup.key, else CUTOVER_KEY)")
-    .action(async (options: { fromBackup?: string; limit: number; keyFile?: string }) => {
+    .option('--since-go-live', 'after go-live: count migrated records removed or soft-deleted since as deleted, and records modified since as edits, not as missing or corrupted')
+    .action(async (options: { fromBackup?: string; limit: number; keyFile?: string; sinceGoLive?: boolean }) => {
       const loaded = context.plan();
       const systems = migrationSystems(loaded, context.io.env);
       const state = await context.state();
@@ -33,9 +34,18 @@ export function registerVerifyMigration(program: Command, context: CliContext): 
         opened.push(target);
         const source = await openMigrationSource(context, loaded, systems, state, { fromBackup, keyFile: options.keyFile }, opened);
         const { mapping } = compilePlanMapping(systems, source.description, await target.describe());
-        const result = await verifyMigration({ mapping, source, target, state, limit: context.json ? Number.POSITIVE_INFINITY : options.limit });
+        const goLive = options.sinceGoLive ? await state.goLives.latest(systems.target.name) : undefined;
+        if (options.sinceGoLive && !goLive) throw new CutoverError('usage', `${systems.target.name} has not gone live: --since-go-live has no moment to count from.`, { hints: ['leave the option out, or record the go-live: cutover go-live'] });
+        const result = await verifyMigration({
+          mapping,
+          source,
+          target,
+          state,
+          limit: context.json ? Number.POSITIVE_INFINITY : options.limit,
+          ...(goLive ? { since: new Date(goLive.at) } : {}),
+        });
         if (!result.ok) context.exitCode = 1;
-        context.emit(result, () => formatVerification(result));
+        context.emit(result, () => formatVerification(result, goLive !== undefined));
       } finally {
         for (const connector of opened) await connector.close();
       }
@@ -48,13 +58,22 @@ async function backupOfLastMigration(state: StateStore, target: string): Promise
   return last?.source?.startsWith('backup ') ? last.source.slice('backup '.length) : undefined;
 }
 
-function formatVerification(result: MigrationVerification): string {
+function formatVerification(result: MigrationVerification, since: boolean): string {
   const lines = [
     `${result.ok ? 'Verified' : 'PROBLEMS'}: ${result.source} → ${result.target}, in ${duration(result.seconds)}`,
     table(
       [
-        ['source', 'target', 'expected', 'matched', 'missing', 'corrupted', 'extra'],
-        ...result.objects.map((o) => [o.source, o.target, count(o.expected), count(o.matched), count(o.missing), count(o.corrupted), count(o.extra)]),
+        ['source', 'target', 'expected', 'matched', 'missing', 'corrupted', 'extra', ...(since ? ['deleted since', 'edited since'] : [])],
+        ...result.objects.map((o) => [
+          o.source,
+          o.target,
+          count(o.expected),
+          count(o.matched),
+          count(o.missing),
+          count(o.corrupted),
+          count(o.extra),
+          ...(since ? [count(o.deleted), count(o.edited)] : []),
+        ]),
       ],
       { indent: 2 },
     ),

@@ -114,9 +114,11 @@ export function formatRound(result: WatchResult): string {
     e.reason ?? '',
   ]);
   const verdict = { healthy: 'Healthy', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN' }[round.verdict];
+  const curve = round.evaluations.find((e) => e.check === 'adoption')?.evidence.curve as Array<{ day: number; share: number }> | undefined;
   return [
     `${verdict}: ${round.system}, ${recommendation.hoursSinceGoLive} h after go-live (${result.goLive.at}), round ${round.id} in ${round.seconds} s`,
     table([['check', 'status', 'measured', 'threshold', 'evidence'], ...rows], { indent: 2 }),
+    ...(curve && curve.length > 0 ? [`  adoption by day: ${curve.map((point) => `day ${point.day} ${Math.round(point.share * 100)}%`).join(', ')}`] : []),
     `Recommendation: ${recommendation.action === 'rollback' ? `ROLL BACK (${recommendation.procedure} rollback)` : recommendation.action === 'fix-forward' ? 'FIX FORWARD' : 'continue'}: ${recommendation.reason}`,
     ...(recommendation.next ? [`Next: ${recommendation.next}`] : []),
   ].join('\n');
