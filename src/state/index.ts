@@ -12,3 +12,4 @@ export { currentUser } from './audit-log.js';
 export type { StoredEvaluation, Verdict, WatchRepository, WatchRound } from './watch-repository.js';
 export type { Decision, DecisionsRepository } from './decisions-repository.js';
 export type { Finding, FindingsRepository } from './findings-repository.js';
+export type { RunStep, RunStepsRepository, StepStatus } from './run-steps-repository.js';

@@ -27,6 +27,8 @@ export interface RunRow {
   /** The machine and process that ran it. */
   host: string;
   pid: number;
+  /** The options the run was started with (a rollback's mode, prune…), so that a resume uses the same. */
+  options: Record<string, unknown> | null;
 }
 
 interface RunDbRow {
@@ -43,12 +45,15 @@ interface RunDbRow {
   error: string | null;
   host: string;
   pid: number;
+  options: string | null;
 }
 
 /** Runs of runbooks. */
 export interface RunsRepository {
   /** Records a new run as running; its id must be new. */
-  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string }): Promise<RunRow>;
+  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string; options?: Record<string, unknown> }): Promise<RunRow>;
+  /** Marks a failed or interrupted run running again, in this process (a resume). */
+  resume(id: string): Promise<RunRow>;
   /** Ends a run with its outcome. */
   finish(id: string, outcome: { status: Exclude<RunStatus, 'running'>; summary?: unknown; error?: string }): Promise<RunRow>;
   get(id: string): Promise<RunRow | undefined>;
@@ -67,13 +72,13 @@ export interface RunsRepository {
 export class SqlRunsRepository implements RunsRepository {
   constructor(private readonly db: StateDb) {}
 
-  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string }): Promise<RunRow> {
+  start(run: Pick<RunRow, 'id' | 'kind' | 'system' | 'source' | 'dryRun'> & { startedAt?: string; options?: Record<string, unknown> }): Promise<RunRow> {
     return guard(this.db.where, `recording run ${run.id}`, () =>
       this.db.transaction(async () => {
         if (await this.db.get('SELECT 1 AS found FROM runs WHERE id = ?', [run.id])) {
           throw new CutoverError('state.failed', `A run with id ${run.id} is already recorded in ${this.db.where}.`);
         }
-        await this.db.run('INSERT INTO runs (id, kind, system, source, status, dry_run, started_at, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        await this.db.run('INSERT INTO runs (id, kind, system, source, status, dry_run, started_at, host, pid, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
           run.id,
           run.kind,
           run.system,
@@ -83,6 +88,7 @@ export class SqlRunsRepository implements RunsRepository {
           run.startedAt ?? new Date().toISOString(),
           hostname(),
           process.pid,
+          run.options === undefined ? null : JSON.stringify(run.options),
         ]);
         return (await this.get(run.id)) as RunRow;
       }),
@@ -104,6 +110,18 @@ export class SqlRunsRepository implements RunsRepository {
           outcome.error ?? null,
           id,
         ]);
+        return (await this.get(id)) as RunRow;
+      }),
+    );
+  }
+
+  resume(id: string): Promise<RunRow> {
+    return guard(this.db.where, `resuming run ${id}`, () =>
+      this.db.transaction(async () => {
+        const run = await this.get(id);
+        if (!run) throw new CutoverError('state.failed', `There is no run ${id} in ${this.db.where} to resume.`);
+        if (run.status === 'succeeded') throw new CutoverError('usage', `Run ${id} finished; there is nothing to resume.`);
+        await this.db.run("UPDATE runs SET status = 'running', finished_at = NULL, seconds = NULL, error = NULL, host = ?, pid = ? WHERE id = ?", [hostname(), process.pid, id]);
         return (await this.get(id)) as RunRow;
       }),
     );
@@ -166,5 +184,6 @@ function fromDb(row: RunDbRow): RunRow {
     error: row.error,
     host: row.host,
     pid: row.pid,
+    options: row.options === null || row.options === undefined ? null : (JSON.parse(row.options) as Record<string, unknown>),
   };
 }

@@ -410,6 +410,52 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
       'CREATE INDEX findings_by_system ON findings (system, at)',
     ],
   },
+  {
+    version: 5,
+    name: 'runbook steps',
+    sqlite: [
+      // The steps of a runbook run (a rollback): what each planned, did, and how long it took.
+      `CREATE TABLE run_steps (
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('not_run', 'running', 'succeeded', 'failed', 'skipped')),
+        plan TEXT,
+        progress TEXT,
+        result TEXT,
+        error TEXT,
+        started_at TEXT,
+        finished_at TEXT,
+        seconds REAL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, position)
+      )`,
+      // Options a run was started with, so that --resume continues with the same ones.
+      'ALTER TABLE runs ADD COLUMN options TEXT',
+    ],
+    postgres: [
+      // The steps of a runbook run (a rollback): what each planned, did, and how long it took.
+      `CREATE TABLE run_steps (
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('not_run', 'running', 'succeeded', 'failed', 'skipped')),
+        plan TEXT,
+        progress TEXT,
+        result TEXT,
+        error TEXT,
+        started_at TEXT,
+        finished_at TEXT,
+        seconds DOUBLE PRECISION,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, position)
+      )`,
+      // Options a run was started with, so that --resume continues with the same ones.
+      'ALTER TABLE runs ADD COLUMN options TEXT',
+    ],
+  },
 ];
 
 /** The schema version this cutover writes: the number of its newest migration. */

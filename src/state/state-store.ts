@@ -15,6 +15,7 @@ import { type FindingsRepository, SqlFindingsRepository } from './findings-repos
 import { type GoLivesRepository, SqlGoLivesRepository } from './go-lives-repository.js';
 import { type LedgerRepository, SqlLedgerRepository } from './ledger-repository.js';
 import { redactText } from './redact.js';
+import { type RunStepsRepository, SqlRunStepsRepository } from './run-steps-repository.js';
 import { type RunsRepository, SqlRunsRepository } from './runs-repository.js';
 import { PostgresStateDb, SqliteStateDb, type StateDb } from './state-db.js';
 import { isDatabaseError, stateError } from './state-errors.js';
@@ -50,6 +51,8 @@ export class StateStore {
   readonly audit: AuditLog;
   /** Runs of migrations, resets and (later) rollbacks and drills. */
   readonly runs: RunsRepository;
+  /** The steps of runbook runs (rollbacks). */
+  readonly steps: RunStepsRepository;
   /** Every effect on a system, the id map and deferred references. */
   readonly ledger: LedgerRepository;
   /** Each target's baseline snapshot. */
@@ -69,6 +72,7 @@ export class StateStore {
     this.backups = new SqlBackupsRepository(db);
     this.audit = new SqlAuditLog(db);
     this.runs = new SqlRunsRepository(db);
+    this.steps = new SqlRunStepsRepository(db);
     this.ledger = new SqlLedgerRepository(db);
     this.baselines = new SqlBaselinesRepository(db);
     this.goLives = new SqlGoLivesRepository(db);
