@@ -6,22 +6,18 @@
  * The MariaDB → PostgreSQL run keeps its state in a shared PostgreSQL schema
  * (the plan's `state.url`) instead of the file beside the plan.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
-import { bufferIo } from '../../../src/cli/io.js';
-import { main } from '../../../src/cli/main.js';
 import { openConnector } from '../../../src/connectors/registry.js';
 import { resolveProfile } from '../../../src/connectors/sql/sql-profile.js';
-import { generateInto, shapeFacts } from '../../../src/generate/index.js';
-import { demoPlan } from '../../../src/operations/plan-templates.js';
+import { shapeFacts } from '../../../src/generate/index.js';
 import { createTestDatabase, databaseKinds, type DatabaseKind, type TestDatabase } from '../../support/databases.js';
+import { demoOnDatabases, runCli } from '../../support/demo-databases.js';
 
 const RECORDS = 200;
-const KEY = 'Fp9cQ2m1rVdXGkqJ0HbLrW7sYtTz3uNvA8eCiOjKlMo=';
 const kinds = databaseKinds();
 // Every database as a source and as a target, in three runs.
 const pairs: Array<[DatabaseKind, DatabaseKind]> = [
@@ -30,17 +26,7 @@ const pairs: Array<[DatabaseKind, DatabaseKind]> = [
   ['mysql', 'postgres'],
 ].filter(([a, b]) => kinds.includes(a as DatabaseKind) && kinds.includes(b as DatabaseKind)) as Array<[DatabaseKind, DatabaseKind]>;
 
-async function run(dir: string, args: string[]): Promise<{ code: number; out: string; err: string; json: any }> {
-  const io = bufferIo({ cwd: dir, env: { ...process.env, CUTOVER_KEY: KEY } });
-  const code = await main([...args, '--json'], io);
-  let json: unknown;
-  try {
-    json = JSON.parse(io.out);
-  } catch {
-    json = undefined;
-  }
-  return { code, out: io.out, err: io.err, json };
-}
+const run = runCli;
 
 for (const [sourceKind, targetKind] of pairs) {
   describe(`migration flow: ${sourceKind} → ${targetKind}`, () => {
@@ -50,33 +36,22 @@ for (const [sourceKind, targetKind] of pairs) {
 
     beforeAll(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'cutover-flow-'));
-      const source = await createTestDatabase(sourceKind);
-      const target = await createTestDatabase(targetKind);
-      databases.push(source, target);
-      const asOf = new Date('2026-06-30T00:00:00Z');
-      for (const [db, shape, records] of [
-        [source, 'legacy', RECORDS],
-        [target, 'salesforce', 0],
-      ] as const) {
-        const connector = await openConnector(
-          { kind: db.kind, url: db.url, profile: resolveProfile(shapeFacts(shape).profile), baseDir: dir, displayName: shape },
-          { create: true },
-        );
-        await generateInto(connector, { shape, records, seed: 7, asOf });
-        await connector.close();
-      }
-      // The demo plan, pointed at these databases; its mapping is what `cutover init --demo` ships.
-      const plan = parseDocument(demoPlan({ records: RECORDS, seed: 7 }));
-      plan.setIn(['systems', 'legacy', 'url'], source.url);
-      plan.setIn(['systems', 'salesforce', 'url'], target.url);
-      plan.setIn(['backup', 'key'], 'env:CUTOVER_KEY');
-      if (sourceKind === 'mysql') {
-        const state = await createTestDatabase('postgres');
-        databases.push(state);
-        sharedState = `${state.url}?schema=team_ledger`;
-        plan.set('state', { url: sharedState });
-      }
-      writeFileSync(path.join(dir, 'cutover.yaml'), plan.toString());
+      const shared: TestDatabase[] = [];
+      databases.push(
+        ...(await demoOnDatabases(dir, { source: sourceKind, target: targetKind }, {
+          records: RECORDS,
+          seed: 7,
+          edit: async (plan) => {
+            if (sourceKind !== 'mysql') return;
+            const state = await createTestDatabase('postgres');
+            shared.push(state);
+            sharedState = `${state.url}?schema=team_ledger`;
+            plan.set('state', { url: sharedState });
+          },
+        })),
+        // Source and target stay first: the test opens databases[1] as the target.
+        ...shared,
+      );
     });
 
     afterAll(async () => {
