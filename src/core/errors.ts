@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'baseline.missing'
   | 'query.failed'
   | 'write.failed'
+  | 'restore.mismatch'
   | 'io.failed'
   | 'archive.key'
   | 'archive.corrupt'
@@ -63,6 +64,7 @@ const KINDS: Record<ErrorCode, ErrorKind> = {
   'baseline.missing': 'input',
   'query.failed': 'operation',
   'write.failed': 'operation',
+  'restore.mismatch': 'operation',
   'io.failed': 'operation',
   'archive.key': 'input',
   'archive.corrupt': 'operation',

@@ -85,6 +85,8 @@ export const rollbackSchema = z
   .strictObject({
     rto: durationSchema.default('4h').describe('Recovery time objective: how long a rollback may take. Default 4h.'),
     mode: z.enum(['immediate', 'delayed']).default('immediate').describe('Default rollback procedure.'),
+    prune: z.boolean().default(false).describe('The restore deletes records created in the source after the backup (they are in the safety backup taken first). Default false: they stay.'),
+    exempt: z.array(z.string()).default([]).describe('Target users (usernames, emails or ids) not frozen by a rollback, such as the integration user cutover works as.'),
   })
   .describe('How to roll back.');
 

@@ -10,6 +10,7 @@ import { currentUser, type GoLive } from '../../state/index.js';
 import { confirmProduction } from '../confirm.js';
 import type { CliContext } from '../context.js';
 import { count } from '../format.js';
+import { liveGoLive } from '../../runbooks/rollback/live-go-live.js';
 
 /** A go-live refers to the source backup a rollback restores: that backup is never pruned. */
 export const GO_LIVE_REFERENCE = 'go-live';
@@ -31,7 +32,7 @@ export function registerGoLive(program: Command, context: CliContext): void {
       const state = await context.state();
       if (!state) throw new CutoverError('internal', 'No state store.');
       const target = systems.target.name;
-      const previous = await state.goLives.latest(target);
+      const previous = await liveGoLive(state, target);
       if (previous && !options.force) {
         throw new CutoverError('usage', `${target} went live at ${previous.at} (go-live ${previous.id}).`, { hints: ['record a new go-live with --force'] });
       }

@@ -11,6 +11,7 @@ import { confirmProduction } from '../confirm.js';
 import type { CliContext } from '../context.js';
 import { openMigrationSource } from '../open-migration-source.js';
 import { count, duration, table } from '../format.js';
+import { liveGoLive } from '../../runbooks/rollback/live-go-live.js';
 
 interface MigrateCliOptions {
   fromBackup?: string;
@@ -39,7 +40,7 @@ export function registerMigrate(program: Command, context: CliContext): void {
       if (!state) throw new CutoverError('internal', 'No state store.');
       const dryRun = options.dryRun ?? false;
       if (!dryRun) {
-        const live = await state.goLives.latest(systems.target.name);
+        const live = await liveGoLive(state, systems.target.name);
         if (live && !options.force) {
           throw new CutoverError('usage', `${systems.target.name} went live at ${live.at}; a migration now would overwrite what people entered there since.`, {
             hints: ['preview with --dry-run; if you mean it, run again with --force'],

@@ -11,6 +11,7 @@ import { confirmProduction } from '../confirm.js';
 import type { CliContext } from '../context.js';
 import { count, duration, table } from '../format.js';
 import { safetyBackup } from '../safety-backup.js';
+import { liveGoLive } from '../../runbooks/rollback/live-go-live.js';
 
 interface ResetCliOptions {
   dryRun?: boolean;
@@ -44,7 +45,7 @@ export function registerReset(program: Command, context: CliContext): void {
         });
       }
       const dryRun = options.dryRun ?? false;
-      const live = await state.goLives.latest(target.name);
+      const live = await liveGoLive(state, target.name);
       if (live && !dryRun && !options.force) {
         throw new CutoverError('usage', `${target.name} went live at ${live.at}; a reset would delete what people entered there since.`, {
           hints: ['a rollback keeps that data: see `cutover status`; if you mean to reset, run again with --force'],

@@ -1,0 +1,108 @@
+/**
+ * Crash safety of the rollback with real processes: `cutover rollback` on
+ * the demo, killed with SIGKILL at points spread over its run, then
+ * `cutover rollback --resume` (or a fresh start when the kill came before
+ * the run was recorded) ends in the same state as an uninterrupted run: the
+ * source equals its backup with its users re-enabled, the target frozen,
+ * the export complete, every step succeeded. CUTOVER_KILL_POINTS sets how
+ * many points (default 20).
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backupSource, openBackupChain } from '../../../src/backup/backup-chain.js';
+import { backupSecret } from '../../../src/backup/backup-key.js';
+import { bufferIo } from '../../../src/cli/io.js';
+import { main } from '../../../src/cli/main.js';
+import { openConnector } from '../../../src/connectors/registry.js';
+import { connectorSource, diffSources } from '../../../src/diff/index.js';
+import { loadPlan } from '../../../src/plan/load-plan.js';
+import { systemFromPlan } from '../../../src/plan/systems.js';
+import { StateStore } from '../../../src/state/index.js';
+import { runAndKill } from '../../support/child-cli.js';
+
+const POINTS = Number(process.env.CUTOVER_KILL_POINTS ?? 20);
+
+/** What a finished rollback left, to compare runs by. */
+interface Outcome {
+  steps: string[];
+  sourceEqualsBackup: boolean;
+  sourceUsersActive: number;
+  targetUsersActive: number;
+  exported: unknown;
+}
+
+async function outcome(dir: string): Promise<Outcome> {
+  const demo = path.join(dir, 'demo');
+  const loaded = loadPlan(path.join(demo, 'cutover.yaml'));
+  const state = await StateStore.open(demo);
+  const legacy = await openConnector(systemFromPlan(loaded, 'legacy'));
+  const salesforce = await openConnector(systemFromPlan(loaded, 'salesforce'));
+  try {
+    const run = (await state.runs.list({ kind: 'rollback' }))[0]!;
+    const steps = await state.steps.list(run.id);
+    const goLive = (await state.goLives.latest('salesforce'))!;
+    const backup = (await state.backups.get(goLive.backupId!))!;
+    const chain = await openBackupChain(backup.path, backupSecret({ plan: loaded, cwd: dir, env: process.env }), state);
+    return {
+      steps: [`run ${run.status}`, ...steps.map((step) => `${step.name} ${step.status}`)],
+      sourceEqualsBackup: (await diffSources(backupSource(chain, 'backup'), connectorSource(legacy, 'legacy'))).equal,
+      sourceUsersActive: (await legacy.listUsers()).filter((user) => user.active && !user.frozen).length,
+      targetUsersActive: (await salesforce.listUsers()).filter((user) => user.active && !user.frozen).length,
+      exported: (steps.find((step) => step.name === 'export-delta')?.result as { counts?: unknown } | null)?.counts,
+    };
+  } finally {
+    await legacy.close();
+    await salesforce.close();
+    await state.close();
+  }
+}
+
+describe('the rollback killed with SIGKILL', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'cutover-kill-rollback-'));
+  const prepared = path.join(root, 'prepared');
+  const plan = ['--plan', path.join('demo', 'cutover.yaml')];
+
+  beforeAll(async () => {
+    const cli = (args: string[]) => main([...args, ...plan], bufferIo({ cwd: prepared }));
+    expect(await main(['init', '--demo', '--dir', 'demo', '--records', '300'], bufferIo({ cwd: prepared }))).toBe(0);
+    for (const args of [['snapshot', 'salesforce'], ['backup', 'legacy'], ['verify', 'latest'], ['migrate', '--yes'], ['go-live', '--freeze-source', '--yes'], ['simulate', 'salesforce', '--new', '20', '--edits', '10', '--deletes', '5', '--days', '1']]) {
+      expect(await cli(args), args.join(' ')).toBe(0);
+    }
+    expect(await cli(['decide', 'rollback', '--reason', 'rehearsing crashes'])).toBe(0);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /** A fresh copy of the prepared demo, as it was before the rollback. */
+  const copy = (name: string): string => {
+    const dir = path.join(root, name);
+    cpSync(prepared, dir, { recursive: true });
+    return dir;
+  };
+
+  it(`finishes with --resume after a kill at any of ${POINTS} points, ending as an uninterrupted run does`, async () => {
+    const reference = copy('uninterrupted');
+    const full = await runAndKill(['rollback', '--yes', ...plan], reference, undefined);
+    expect(full.code).toBe(0);
+    const expected = await outcome(reference);
+    expect(expected).toMatchObject({ sourceEqualsBackup: true, targetUsersActive: 0 });
+    expect(expected.steps.every((step) => step.endsWith('succeeded'))).toBe(true);
+
+    let killed = 0;
+    for (let point = 0; point < POINTS; point += 1) {
+      const dir = copy(`kill-${point}`);
+      const delay = Math.round(((point + 0.5) / POINTS) * full.ms);
+      const first = await runAndKill(['rollback', '--yes', ...plan], dir, delay);
+      if (first.killed) killed += 1;
+      let again = await runAndKill(['rollback', '--resume', '--yes', ...plan], dir, undefined);
+      // Killed before the run was recorded: there is nothing to resume, and a new rollback starts.
+      if (again.code === 2) again = await runAndKill(['rollback', '--yes', ...plan], dir, undefined);
+      expect(again.code, `point ${point} (killed after ${delay} ms)`).toBe(0);
+      expect(await outcome(dir), `point ${point} (killed after ${delay} ms)`).toEqual(expected);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Most points land inside the run (the last ones may find it finished).
+    expect(killed).toBeGreaterThan(POINTS / 2);
+  });
+});
