@@ -34,7 +34,7 @@ export function registerRollback(program: Command, context: CliContext): void {
   program
     .command('rollback')
     .description(
-      'roll back to the source CRM as a resumable runbook: immediate (freeze the new CRM, export what was entered there since go-live, restore the source from its verified backup and compare, re-enable its users, tell people)',
+      'roll back to the source CRM as a resumable runbook: immediate (freeze the new CRM, export what was entered there since go-live, restore the source from its verified backup and compare, re-enable its users, tell people) or delayed (also assess what was entered and plan the re-migration)',
     )
     .addOption(new Option('--mode <mode>', "the procedure (default: the plan's rollback.mode)").choices(['immediate', 'delayed']))
     .option('--resume', 'continue the last rollback that did not finish, at the step that did not')
@@ -57,11 +57,6 @@ export function registerRollback(program: Command, context: CliContext): void {
       }
       const resume = options.resume ? await resumable(context, goLive.system) : undefined;
       const mode = (resume?.options?.mode as 'immediate' | 'delayed' | undefined) ?? options.mode ?? loaded.plan.rollback?.mode ?? 'immediate';
-      if (mode === 'delayed') {
-        throw new CutoverError('usage', 'The delayed rollback (assess, plan the reconciliation, restore, reconcile) is not built yet.', {
-          hints: ['roll back with --mode immediate: it exports everything entered in the new CRM since go-live, so nothing is lost'],
-        });
-      }
       const decision = await state.decisions.latest(goLive.system);
       const decided = decision?.decision === 'rollback' && decision.goLive === goLive.id;
       if (!decided && !options.force && !resume) {
