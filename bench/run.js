@@ -49,12 +49,24 @@ if (process.env.BENCH_SKIP_MIGRATE !== '1') {
   }
 }
 
+if (process.env.BENCH_SKIP_ROLLBACK !== '1') {
+  const rollbackRecords = process.env.BENCH_ROLLBACK_RECORDS ?? '100000';
+  process.stderr.write(`immediate rollback of the demo with ${rollbackRecords} records after a day of use\n`);
+  const output = execFileSync(process.execPath, [path.join(here, 'rollback.mjs'), '--records', rollbackRecords], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  results.push(JSON.parse(output));
+}
+
 const stamp = new Date().toISOString();
 mkdirSync(path.join(here, 'results'), { recursive: true });
 const file = path.join(here, 'results', `${stamp.replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, `${JSON.stringify({ measuredAt: stamp, results }, null, 2)}\n`);
 
 for (const r of results) {
+  if (r.benchmark === 'rollback') {
+    console.log(`immediate rollback of ${r.records.toLocaleString('en-US')} demo records: ${r.seconds} s, peak RSS ${r.peakRssMb} MB`);
+    for (const step of r.steps) console.log(`  ${step.step.padEnd(16)} ${step.seconds.toFixed(2).padStart(8)} s`);
+    continue;
+  }
   if (r.benchmark === 'migrate') {
     console.log(`demo migration of ${r.records.toLocaleString('en-US')} records, state in ${r.state}:`);
     for (const step of r.steps) {
