@@ -40,7 +40,7 @@ export function registerRollback(program: Command, context: CliContext): void {
     .option('--resume', 'continue the last rollback that did not finish, at the step that did not')
     .option('--dry-run', "show every step's plan with counts; write nothing")
     .option('--yes', 'confirm writing systems marked production')
-    .option('--force', 'roll back without a recorded `cutover decide rollback`')
+    .option('--force', 'roll back without a recorded `cutover decide rollback`, or start anew although a rollback did not finish')
     .option('--key-file <file>', "file holding the backup key (default: the plan's backup.key, else CUTOVER_KEY)")
     .action(async (options: RollbackCliOptions) => {
       const loaded = context.plan();
@@ -56,6 +56,14 @@ export function registerRollback(program: Command, context: CliContext): void {
         });
       }
       const resume = options.resume ? await resumable(context, goLive.system) : undefined;
+      if (!resume && !options.dryRun && !options.force) {
+        const unfinished = (await state.runs.list({ kind: 'rollback', system: goLive.system })).find((run) => !run.dryRun);
+        if (unfinished && unfinished.status !== 'succeeded' && unfinished.options?.goLive === goLive.id) {
+          throw new CutoverError('usage', `Rollback ${unfinished.id} of ${goLive.system} did not finish${unfinished.error ? ` (${unfinished.error})` : ''}.`, {
+            hints: [`continue it where it stopped: cutover rollback --resume${options.yes ? ' --yes' : ''}`, 'or start a new one with --force'],
+          });
+        }
+      }
       const mode = (resume?.options?.mode as 'immediate' | 'delayed' | undefined) ?? options.mode ?? loaded.plan.rollback?.mode ?? 'immediate';
       const decision = await state.decisions.latest(goLive.system);
       const decided = decision?.decision === 'rollback' && decision.goLive === goLive.id;

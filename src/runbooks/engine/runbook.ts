@@ -114,8 +114,11 @@ export async function runRunbook<C>(options: RunbookOptions<C>): Promise<Runbook
       });
     }
   } else {
-    await state.runs.start({ id: runId, kind: options.kind, system: options.system, source: options.source, dryRun: false, ...(options.options ? { options: options.options } : {}) });
-    await state.steps.create(runId, options.steps.map((step) => ({ name: step.name, title: step.title })));
+    // The run and its steps together: a run is never recorded without its steps.
+    await state.transaction(async () => {
+      await state.runs.start({ id: runId, kind: options.kind, system: options.system, source: options.source, dryRun: false, ...(options.options ? { options: options.options } : {}) });
+      await state.steps.create(runId, options.steps.map((step) => ({ name: step.name, title: step.title })));
+    });
   }
   const recorded = await state.steps.list(runId);
   options.onEvent?.({ type: 'run', runId, resumed, steps: recorded.map((step) => ({ name: step.name, title: step.title, status: step.status })) });

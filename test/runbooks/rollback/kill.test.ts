@@ -59,6 +59,15 @@ async function outcome(dir: string): Promise<Outcome> {
   }
 }
 
+async function recordedRollbacks(dir: string): Promise<number> {
+  const state = await StateStore.open(path.join(dir, 'demo'));
+  try {
+    return (await state.runs.list({ kind: 'rollback' })).length;
+  } finally {
+    await state.close();
+  }
+}
+
 describe('the rollback killed with SIGKILL', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'cutover-kill-rollback-'));
   const prepared = path.join(root, 'prepared');
@@ -95,6 +104,10 @@ describe('the rollback killed with SIGKILL', () => {
       const delay = Math.round(((point + 0.5) / POINTS) * full.ms);
       const first = await runAndKill(['rollback', '--yes', ...plan], dir, delay);
       if (first.killed) killed += 1;
+      if (point === Math.floor(POINTS / 2) && first.killed && (await recordedRollbacks(dir)) > 0) {
+        // A new rollback is refused while one did not finish: it is continued, not started over.
+        expect((await runAndKill(['rollback', '--yes', ...plan], dir, undefined)).code).toBe(2);
+      }
       let again = await runAndKill(['rollback', '--resume', '--yes', ...plan], dir, undefined);
       // Killed before the run was recorded: there is nothing to resume, and a new rollback starts.
       if (again.code === 2) again = await runAndKill(['rollback', '--yes', ...plan], dir, undefined);
