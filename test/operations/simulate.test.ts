@@ -12,8 +12,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { bufferIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import type { Connector, CrmRecord, FieldDescription, SystemDescription } from '../../src/connectors/contract.js';
 import { openConnector } from '../../src/connectors/registry.js';
 import { resolveProfile } from '../../src/connectors/sql/sql-profile.js';
@@ -28,30 +26,13 @@ import { systemFromPlan } from '../../src/plan/systems.js';
 import { liveMigrationSource } from '../../src/runbooks/migrate/migration-source.js';
 import { verifyMigration } from '../../src/runbooks/migrate/verify-migration.js';
 import { StateStore } from '../../src/state/index.js';
+import { runCliRaw, type CliRun } from '../support/cli-run.js';
 import { createTestDatabase, databaseKinds, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 
 const RECORDS = 200;
-const KEY = 'Fp9cQ2m1rVdXGkqJ0HbLrW7sYtTz3uNvA8eCiOjKlMo=';
 const DAY = 86_400_000;
 
-interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-  json: any;
-}
-
-async function run(dir: string, args: string[]): Promise<CliRun> {
-  const io = bufferIo({ cwd: dir, env: { ...process.env, CUTOVER_KEY: KEY } });
-  const code = await main(args, io);
-  let json: unknown;
-  try {
-    json = JSON.parse(io.out);
-  } catch {
-    json = undefined;
-  }
-  return { code, out: io.out, err: io.err, json };
-}
+const run = runCliRaw;
 
 async function ok(dir: string, args: string[]): Promise<CliRun> {
   const result = await run(dir, args);

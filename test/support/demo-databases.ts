@@ -2,34 +2,18 @@
  * The demo plan on real databases, for flow tests: a generated legacy CRM
  * as the source and an empty Salesforce-shaped CRM as the target, each in a
  * fresh database of the kind asked for, and the demo plan (with its mapping
- * and triggers) pointing at them; and the CLI run in process on it.
+ * and triggers) pointing at them.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, type Document } from 'yaml';
-import { bufferIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { openConnector } from '../../src/connectors/registry.js';
 import { resolveProfile } from '../../src/connectors/sql/sql-profile.js';
 import { generateInto, shapeFacts } from '../../src/generate/index.js';
 import { demoPlan } from '../../src/operations/plan-templates.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 
-/** The backup key the flow tests use (given as CUTOVER_KEY). */
-export const TEST_KEY = 'Fp9cQ2m1rVdXGkqJ0HbLrW7sYtTz3uNvA8eCiOjKlMo=';
-
-/** Runs the CLI in `dir` with `--json` and the test key; the output parsed when it is JSON. */
-export async function runCli(dir: string, args: string[]): Promise<{ code: number; out: string; err: string; json: any }> {
-  const io = bufferIo({ cwd: dir, env: { ...process.env, CUTOVER_KEY: TEST_KEY } });
-  const code = await main([...args, '--json'], io);
-  let json: unknown;
-  try {
-    json = JSON.parse(io.out);
-  } catch {
-    json = undefined;
-  }
-  return { code, out: io.out, err: io.err, json };
-}
+export { runCli, TEST_KEY } from './cli-run.js';
 
 /**
  * Creates the two databases, fills the source, and writes `dir/cutover.yaml`

@@ -18,20 +18,11 @@ import type { Connector } from '../../src/connectors/contract.js';
 import { openSystem } from '../../src/operations/open-system.js';
 import { loadPlan } from '../../src/plan/load-plan.js';
 import { systemFromPlan } from '../../src/plan/systems.js';
+import { runCli, type CliRun } from '../support/cli-run.js';
 
 const HOUR = 3_600_000;
 
-async function run(dir: string, args: string[]): Promise<{ code: number; out: string; err: string; json: any }> {
-  const io = bufferIo({ cwd: dir, env: { ...process.env } });
-  const code = await main([...args, '--plan', 'demo/cutover.yaml', '--json'], io);
-  let json: unknown;
-  try {
-    json = JSON.parse(io.out);
-  } catch {
-    json = undefined;
-  }
-  return { code, out: io.out, err: io.err, json };
-}
+const run = (dir: string, args: string[]): Promise<CliRun> => runCli(dir, [...args, '--plan', 'demo/cutover.yaml']);
 
 /** The demo migrated and live, in a fresh folder. */
 async function liveDemo(): Promise<{ dir: string; goLive: string }> {

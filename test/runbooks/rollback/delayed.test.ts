@@ -10,18 +10,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bufferIo } from '../../../src/cli/io.js';
 import { main } from '../../../src/cli/main.js';
+import { runCli, type CliRun } from '../../support/cli-run.js';
 
-async function run(dir: string, args: string[]): Promise<{ code: number; err: string; json: any }> {
-  const io = bufferIo({ cwd: dir, env: { ...process.env } });
-  const code = await main([...args, '--plan', 'demo/cutover.yaml', '--json'], io);
-  let json: unknown;
-  try {
-    json = JSON.parse(io.out);
-  } catch {
-    json = undefined;
-  }
-  return { code, err: io.err, json };
-}
+const run = (dir: string, args: string[]): Promise<CliRun> => runCli(dir, [...args, '--plan', 'demo/cutover.yaml']);
 
 describe('the delayed rollback on the demo', () => {
   it('assesses what was entered since go-live, restores the source and plans the re-migration', async () => {
