@@ -12,6 +12,7 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerReset } from './commands/reset.js';
 import { registerStatus } from './commands/status.js';
 import { registerRollback } from './commands/rollback.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerWatch } from './commands/watch.js';
 import { registerDecide } from './commands/decide.js';
 import { registerFinding } from './commands/finding.js';
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 Exit codes: 0 ok · 1 the command's check found a problem · 2 bad usage or input · 3 an operation failed.
 Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/cutover.yaml\`.`,
     );
-  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerBackup, registerBackups, registerVerify, registerRestore, registerDiff, registerSnapshot, registerMigrate, registerVerifyMigration, registerLedger, registerReset, registerGoLive, registerSimulate, registerWatch, registerDecide, registerFinding, registerRollback, registerStatus, registerSchema]) {
+  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerBackup, registerBackups, registerVerify, registerRestore, registerDiff, registerSnapshot, registerMigrate, registerVerifyMigration, registerLedger, registerReset, registerGoLive, registerSimulate, registerWatch, registerDecide, registerFinding, registerRollback, registerReconcile, registerStatus, registerSchema]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) });

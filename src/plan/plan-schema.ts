@@ -87,6 +87,21 @@ export const rollbackSchema = z
     mode: z.enum(['immediate', 'delayed']).default('immediate').describe('Default rollback procedure.'),
     prune: z.boolean().default(false).describe('The restore deletes records created in the source after the backup (they are in the safety backup taken first). Default false: they stay.'),
     exempt: z.array(z.string()).default([]).describe('Target users (usernames, emails or ids) not frozen by a rollback, such as the integration user cutover works as.'),
+    reconcile: z
+      .strictObject({
+        policy: z
+          .enum(['target-wins', 'source-wins', 'manual'])
+          .default('target-wins')
+          .describe(
+            'When a source record the delta writes was changed in the source after the backup: target-wins writes what people entered in the new CRM; source-wins leaves the fields the source changed alone (and skips the record when nothing else is left); manual makes it a conflict for a person. Lossy values and records that no longer exist are always conflicts. Default target-wins.',
+          ),
+        deletes: z
+          .enum(['apply', 'conflict'])
+          .default('apply')
+          .describe('Records deleted in the new CRM since go-live: apply deletes them in the source too (softly where the source has a soft-delete rule); conflict leaves each one to a person. Default apply.'),
+      })
+      .default({ policy: 'target-wins', deletes: 'apply' })
+      .describe('How the delayed rollback carries the delta back into the restored source (`cutover reconcile`).'),
   })
   .describe('How to roll back.');
 

@@ -27,6 +27,7 @@ interface RollbackCliOptions {
   yes?: boolean;
   force?: boolean;
   keyFile?: string;
+  applyReconciliation?: boolean;
 }
 
 /** Adds the command. */
@@ -34,7 +35,7 @@ export function registerRollback(program: Command, context: CliContext): void {
   program
     .command('rollback')
     .description(
-      'roll back to the source CRM as a resumable runbook: immediate (freeze the new CRM, export what was entered there since go-live, restore the source from its verified backup and compare, re-enable its users, tell people) or delayed (also assess what was entered and plan the re-migration)',
+      'roll back to the source CRM as a resumable runbook: immediate (freeze the new CRM, export what was entered there since go-live, restore the source from its verified backup and compare, re-enable its users, tell people) or delayed (also assess what was entered, plan its reconciliation, carry it into the restored source with --apply-reconciliation, and plan the re-migration)',
     )
     .addOption(new Option('--mode <mode>', "the procedure (default: the plan's rollback.mode)").choices(['immediate', 'delayed']))
     .option('--resume', 'continue the last rollback that did not finish, at the step that did not')
@@ -42,6 +43,7 @@ export function registerRollback(program: Command, context: CliContext): void {
     .option('--yes', 'confirm writing systems marked production')
     .option('--force', 'roll back without a recorded `cutover decide rollback`, or start anew although a rollback did not finish')
     .option('--key-file <file>', "file holding the backup key (default: the plan's backup.key, else CUTOVER_KEY)")
+    .option('--apply-reconciliation', 'delayed: carry what is clear in the reconciliation plan into the source after the restore (conflicts wait for `cutover reconcile --apply`)')
     .action(async (options: RollbackCliOptions) => {
       const loaded = context.plan();
       const state = await context.state();
@@ -102,6 +104,7 @@ export function registerRollback(program: Command, context: CliContext): void {
         outbox: path.join(loaded.dir, 'outbox'),
         exempt: loaded.plan.rollback?.exempt ?? [],
         prune: loaded.plan.rollback?.prune ?? false,
+        applyReconciliation: Boolean(resume?.options?.applyReconciliation ?? options.applyReconciliation),
         safetyBackup: () => safetyBackup(context, systems.source, secret, 'restoring'),
       };
       const progress = runbookProgress(context.io, { json: context.json });
@@ -117,7 +120,7 @@ export function registerRollback(program: Command, context: CliContext): void {
           runId,
           ...(resume ? { resume } : {}),
           dryRun: options.dryRun ?? false,
-          options: { mode, goLive: goLive.id, decision: decided ? decision!.id : null, forced: !decided },
+          options: { mode, goLive: goLive.id, decision: decided ? decision!.id : null, forced: !decided, applyReconciliation: Boolean(resume?.options?.applyReconciliation ?? options.applyReconciliation) },
           resumeCommand: `cutover rollback --resume${options.yes ? ' --yes' : ''}`,
           onEvent: progress.onEvent,
         });

@@ -28,6 +28,8 @@ export interface RollbackContext {
   exempt: readonly string[];
   /** Delete records created in the source after the backup. */
   prune: boolean;
+  /** The delayed rollback carries what is clear in the reconciliation plan into the source. */
+  applyReconciliation: boolean;
   /** A verified backup of the source before the restore overwrites it; returns its id. */
   safetyBackup(): Promise<string>;
 }

@@ -3,6 +3,7 @@ import type { RunbookStep } from '../engine/runbook.js';
 import { assessStep } from './assess-step.js';
 import { communicate } from './communicate-step.js';
 import { exportDeltaStep } from './export-step.js';
+import { applyReconciliationStep, planReconciliationStep } from './reconcile-steps.js';
 import { remigrationStep } from './remigration-step.js';
 import { restoreSource } from './restore-step.js';
 import type { RollbackContext } from './rollback-context.js';
@@ -12,10 +13,22 @@ import { freezeTarget, reenableSource } from './users-steps.js';
 export const IMMEDIATE: ReadonlyArray<RunbookStep<RollbackContext>> = [freezeTarget, exportDeltaStep, restoreSource, reenableSource, communicate];
 
 /**
- * The delayed rollback (1–7 days): freeze; export what was entered and
- * assess it; restore; plan the re-migration; re-enable and communicate.
+ * The delayed rollback (1–7 days): freeze; export what was entered, assess
+ * it and plan its reconciliation against the source as it is; restore;
+ * apply the reconciliation (when asked); plan the re-migration; re-enable
+ * and communicate.
  */
-export const DELAYED: ReadonlyArray<RunbookStep<RollbackContext>> = [freezeTarget, exportDeltaStep, assessStep, restoreSource, remigrationStep, reenableSource, communicate];
+export const DELAYED: ReadonlyArray<RunbookStep<RollbackContext>> = [
+  freezeTarget,
+  exportDeltaStep,
+  assessStep,
+  planReconciliationStep,
+  restoreSource,
+  applyReconciliationStep,
+  remigrationStep,
+  reenableSource,
+  communicate,
+];
 
 export function rollbackSteps(mode: 'immediate' | 'delayed'): ReadonlyArray<RunbookStep<RollbackContext>> {
   return mode === 'immediate' ? IMMEDIATE : DELAYED;
