@@ -11,6 +11,7 @@ import type { SystemTarget } from '../../plan/systems.js';
 import { reportSteps, runRunbook, type RunbookReport } from '../../runbooks/engine/runbook.js';
 import { newRunId } from '../../runbooks/migrate/run-migration.js';
 import type { RollbackContext } from '../../runbooks/rollback/rollback-context.js';
+import { liveGoLive } from '../../runbooks/rollback/live-go-live.js';
 import { rollbackSteps } from '../../runbooks/rollback/rollback-steps.js';
 import { STATE_DIR } from '../../state/index.js';
 import { currentGoLive } from '../../watch/run-watch.js';
@@ -58,6 +59,11 @@ export function registerRollback(program: Command, context: CliContext): void {
         });
       }
       const resume = options.resume ? await resumable(context, goLive.system) : undefined;
+      if (!resume && !options.force && !(await liveGoLive(state, goLive.system))) {
+        throw new CutoverError('usage', `The go-live of ${goLive.system} at ${goLive.at} was rolled back already.`, {
+          hints: ['see it: cutover runs --kind rollback', 'roll back again anyway with --force'],
+        });
+      }
       if (!resume && !options.dryRun && !options.force) {
         const unfinished = (await state.runs.list({ kind: 'rollback', system: goLive.system })).find((run) => !run.dryRun);
         if (unfinished && unfinished.status !== 'succeeded' && unfinished.options?.goLive === goLive.id) {

@@ -13,7 +13,7 @@ import { backupSource } from '../../backup/backup-chain.js';
 import { CutoverError } from '../../core/errors.js';
 import { connectorSource, diffSources } from '../../diff/index.js';
 import type { RunbookStep, StepPlan } from '../engine/runbook.js';
-import { applyReconciliation } from './reconcile-apply.js';
+import { appliedEntries, applyReconciliation } from './reconcile-apply.js';
 import { checkPlan } from './reconcile-check.js';
 import { goLiveBackup, planReconciliation } from './reconcile-plan.js';
 import type { ReconciliationPlan } from './reconcile-types.js';
@@ -79,18 +79,24 @@ export const applyReconciliationStep: RunbookStep<RollbackContext> = {
         details: result.failures.slice(0, 20).map((failure) => `entry ${failure.entry} (${failure.object} ${failure.id ?? 'new'}, ${failure.step}): ${failure.message}`),
       });
     }
+    // What the ledger says is applied, by this attempt or one stopped before it: the same totals however often it ran.
+    const done = await appliedEntries(clear, context.state, context.source.name);
+    const carried = { create: 0, update: 0, delete: 0 };
+    for (const index of done) {
+      const action = clear.entries[index]?.action;
+      if (action === 'create' || action === 'update' || action === 'delete') carried[action] += 1;
+    }
     // The source is now the backup plus exactly what was carried over.
     const { chain, id } = await goLiveBackup(context.state, context.goLive, context.secret);
     const diff = await diffSources(backupSource(chain, `backup ${id}`), connectorSource(source, context.source.name));
     const differing = diff.objects.reduce((sum, object) => sum + object.onlyInA + object.onlyInB + object.changed, 0);
-    const written = result.created + result.updated + result.deleted;
-    const expected = written + result.alreadyApplied;
+    const expected = carried.create + carried.update + carried.delete;
     if (differing > expected) {
       throw new CutoverError('restore.mismatch', `${context.source.name} differs from backup ${id} in ${differing} records, more than the ${expected} the reconciliation wrote.`);
     }
     return {
-      summary: `carried ${result.created} created, ${result.updated} updated and ${result.deleted} deleted record(s) into ${context.source.name}${held > 0 ? `; ${held} wait for a person (entries ${heldEntries.slice(0, 10).join(', ')}${held > 10 ? ' …' : ''}): cutover reconcile --apply ${String(file)}` : ''}`,
-      counts: { created: result.created, updated: result.updated, deleted: result.deleted, linked: result.linked, held, differingFromBackup: differing },
+      summary: `carried ${carried.create} created, ${carried.update} updated and ${carried.delete} deleted record(s) into ${context.source.name}${held > 0 ? `; ${held} wait for a person (entries ${heldEntries.slice(0, 10).join(', ')}${held > 10 ? ' …' : ''}): cutover reconcile --apply ${String(file)}` : ''}`,
+      counts: { created: carried.create, updated: carried.update, deleted: carried.delete, held, differingFromBackup: differing },
       data: { file },
     };
   },

@@ -3,9 +3,10 @@
  * the demo, killed with SIGKILL at points spread over its run, then
  * `cutover rollback --resume` (or a fresh start when the kill came before
  * the run was recorded) ends in the same state as an uninterrupted run: the
- * source equals its backup with its users re-enabled, the target frozen,
- * the export complete, every step succeeded. CUTOVER_KILL_POINTS sets how
- * many points (default 20).
+ * source equals its backup (the delayed one: plus the same reconciled
+ * records) with its users re-enabled, the target frozen, the export
+ * complete, every step succeeded. CUTOVER_KILL_POINTS sets how many points
+ * (default 20 for the immediate rollback, half as many for the delayed).
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,10 +28,18 @@ const POINTS = Number(process.env.CUTOVER_KILL_POINTS ?? 20);
 /** What a finished rollback left, to compare runs by. */
 interface Outcome {
   steps: string[];
-  sourceEqualsBackup: boolean;
+  /** The source against its backup: records only in the backup, only in the source, changed. */
+  sourceAgainstBackup: { onlyInBackup: number; onlyInSource: number; changed: number };
   sourceUsersActive: number;
   targetUsersActive: number;
   exported: unknown;
+  reconciled: unknown;
+}
+
+async function against(backup: Parameters<typeof diffSources>[0], source: Parameters<typeof diffSources>[1]): Promise<Outcome['sourceAgainstBackup']> {
+  const diff = await diffSources(backup, source);
+  const sum = (key: 'onlyInA' | 'onlyInB' | 'changed') => diff.objects.reduce((total, object) => total + object[key], 0);
+  return { onlyInBackup: sum('onlyInA'), onlyInSource: sum('onlyInB'), changed: sum('changed') };
 }
 
 async function outcome(dir: string): Promise<Outcome> {
@@ -47,14 +56,24 @@ async function outcome(dir: string): Promise<Outcome> {
     const chain = await openBackupChain(backup.path, backupSecret({ plan: loaded, cwd: dir, env: process.env }), state);
     return {
       steps: [`run ${run.status}`, ...steps.map((step) => `${step.name} ${step.status}`)],
-      sourceEqualsBackup: (await diffSources(backupSource(chain, 'backup'), connectorSource(legacy, 'legacy'))).equal,
+      sourceAgainstBackup: await against(backupSource(chain, 'backup'), connectorSource(legacy, 'legacy')),
       sourceUsersActive: (await legacy.listUsers()).filter((user) => user.active && !user.frozen).length,
       targetUsersActive: (await salesforce.listUsers()).filter((user) => user.active && !user.frozen).length,
       exported: (steps.find((step) => step.name === 'export-delta')?.result as { counts?: unknown } | null)?.counts,
+      reconciled: (steps.find((step) => step.name === 'apply-reconciliation')?.result as { counts?: unknown } | null)?.counts ?? null,
     };
   } finally {
     await legacy.close();
     await salesforce.close();
+    await state.close();
+  }
+}
+
+async function lastRollbackStatus(dir: string): Promise<string | undefined> {
+  const state = await StateStore.open(path.join(dir, 'demo'));
+  try {
+    return (await state.runs.list({ kind: 'rollback' }))[0]?.status;
+  } finally {
     await state.close();
   }
 }
@@ -90,32 +109,42 @@ describe('the rollback killed with SIGKILL', () => {
     return dir;
   };
 
-  it(`finishes with --resume after a kill at any of ${POINTS} points, ending as an uninterrupted run does`, async () => {
-    const reference = copy('uninterrupted');
-    const full = await runAndKill(['rollback', '--yes', ...plan], reference, undefined);
-    expect(full.code).toBe(0);
-    const expected = await outcome(reference);
-    expect(expected).toMatchObject({ sourceEqualsBackup: true, targetUsersActive: 0 });
-    expect(expected.steps.every((step) => step.endsWith('succeeded'))).toBe(true);
+  const scenarios: Array<{ mode: string; args: string[]; points: number }> = [
+    { mode: 'immediate', args: ['--mode', 'immediate'], points: POINTS },
+    { mode: 'delayed', args: ['--mode', 'delayed', '--apply-reconciliation'], points: Math.ceil(POINTS / 2) },
+  ];
+  for (const scenario of scenarios) {
+    it(`finishes the ${scenario.mode} rollback with --resume after a kill at any of ${scenario.points} points, ending as an uninterrupted run does`, async () => {
+      const rollback = ['rollback', ...scenario.args, '--yes', ...plan];
+      const reference = copy(`${scenario.mode}-uninterrupted`);
+      const full = await runAndKill(rollback, reference, undefined);
+      expect(full.code).toBe(0);
+      const expected = await outcome(reference);
+      expect(expected.targetUsersActive).toBe(0);
+      if (scenario.mode === 'immediate') expect(expected.sourceAgainstBackup).toEqual({ onlyInBackup: 0, onlyInSource: 0, changed: 0 });
+      else expect(expected.sourceAgainstBackup.onlyInSource).toBeGreaterThan(0);
+      expect(expected.steps.every((step) => step.endsWith('succeeded'))).toBe(true);
 
-    let killed = 0;
-    for (let point = 0; point < POINTS; point += 1) {
-      const dir = copy(`kill-${point}`);
-      const delay = Math.round(((point + 0.5) / POINTS) * full.ms);
-      const first = await runAndKill(['rollback', '--yes', ...plan], dir, delay);
-      if (first.killed) killed += 1;
-      if (point === Math.floor(POINTS / 2) && first.killed && (await recordedRollbacks(dir)) > 0) {
-        // A new rollback is refused while one did not finish: it is continued, not started over.
-        expect((await runAndKill(['rollback', '--yes', ...plan], dir, undefined)).code).toBe(2);
+      let killed = 0;
+      for (let point = 0; point < scenario.points; point += 1) {
+        const dir = copy(`${scenario.mode}-kill-${point}`);
+        const delay = Math.round(((point + 0.5) / scenario.points) * full.ms);
+        const first = await runAndKill(rollback, dir, delay);
+        if (first.killed) killed += 1;
+        if (point === Math.floor(scenario.points / 2) && first.killed && (await recordedRollbacks(dir)) > 0) {
+          // A new rollback is refused while one did not finish: it is continued, not started over.
+          expect((await runAndKill(rollback, dir, undefined)).code).toBe(2);
+        }
+        let again = await runAndKill(['rollback', '--resume', '--yes', ...plan], dir, undefined);
+        // Nothing to resume: killed before the run was recorded (a new rollback starts), or after it ended (it is done).
+        if (again.code === 2 && (await lastRollbackStatus(dir)) !== 'succeeded') again = await runAndKill(rollback, dir, undefined);
+        else if (again.code === 2) again = { ...again, code: 0 };
+        expect(again.code, `point ${point} (killed after ${delay} ms)`).toBe(0);
+        expect(await outcome(dir), `point ${point} (killed after ${delay} ms)`).toEqual(expected);
+        rmSync(dir, { recursive: true, force: true });
       }
-      let again = await runAndKill(['rollback', '--resume', '--yes', ...plan], dir, undefined);
-      // Killed before the run was recorded: there is nothing to resume, and a new rollback starts.
-      if (again.code === 2) again = await runAndKill(['rollback', '--yes', ...plan], dir, undefined);
-      expect(again.code, `point ${point} (killed after ${delay} ms)`).toBe(0);
-      expect(await outcome(dir), `point ${point} (killed after ${delay} ms)`).toEqual(expected);
-      rmSync(dir, { recursive: true, force: true });
-    }
-    // Most points land inside the run (the last ones may find it finished).
-    expect(killed).toBeGreaterThan(POINTS / 2);
-  });
+      // Most points land inside the run (the last ones may find it finished).
+      expect(killed).toBeGreaterThan(scenario.points / 2);
+    });
+  }
 });

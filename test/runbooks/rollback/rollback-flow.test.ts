@@ -4,7 +4,9 @@
  * post-go-live use from `simulate`, the watch firing, the decision, then
  * the rollback: every step succeeds, the source equals its backup, its
  * users are as they were before go-live, the target is frozen, what was
- * entered in the target is exported, and `run <id>` shows the timings.
+ * entered in the target is exported, and `run <id>` shows the timings. The
+ * delayed rollback on the same pairs carries the reconciliation into the
+ * restored source, which then differs from its backup in exactly those records.
  */
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +122,52 @@ for (const [sourceKind, targetKind] of pairs) {
       const shown = await run(dir, ['run', rollback.json.id]);
       expect(shown.json.steps.every((s: { status: string; seconds: number }) => s.status === 'succeeded' && s.seconds >= 0)).toBe(true);
       expect(existsSync(rollback.json.path)).toBe(true);
+    });
+  });
+}
+
+for (const [sourceKind, targetKind] of pairs) {
+  describe(`delayed rollback: ${sourceKind} → ${targetKind}`, () => {
+    const databases: TestDatabase[] = [];
+    let dir: string;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'cutover-rollback-delayed-'));
+      databases.push(...(await demoOnDatabases(dir, { source: sourceKind, target: targetKind }, { records: RECORDS, seed: 11 })));
+      for (const args of [['snapshot', 'salesforce'], ['backup', 'legacy'], ['verify', 'latest'], ['migrate', '--yes'], ['go-live', '--freeze-source', '--yes']]) {
+        const step = await run(dir, args);
+        expect(step.code, `${args.join(' ')}: ${step.err}`).toBe(0);
+      }
+    });
+
+    afterAll(async () => {
+      for (const db of databases) await db.drop();
+    });
+
+    it('ends with the source equal to its backup plus exactly the reconciled changes, its users re-enabled', async () => {
+      expect((await run(dir, ['simulate', 'salesforce', '--new', '20', '--edits', '10', '--deletes', '5', '--days', '3'])).code).toBe(0);
+      expect((await run(dir, ['decide', 'rollback', '--reason', 'adoption and data loss'])).code).toBe(0);
+      const rollback = await run(dir, ['rollback', '--mode', 'delayed', '--apply-reconciliation', '--yes']);
+      expect(rollback.code, rollback.err).toBe(0);
+      expect(rollback.json.steps.every((s: { status: string }) => s.status === 'succeeded')).toBe(true);
+      const applied = rollback.json.steps.find((s: { name: string }) => s.name === 'apply-reconciliation').outcome.counts;
+      expect(applied.created + applied.updated + applied.deleted).toBeGreaterThan(0);
+
+      const state = await StateStore.open(dir);
+      const legacy = await openConnector({ kind: sourceKind, url: databases[0]!.url, profile: resolveProfile(shapeFacts('legacy').profile), baseDir: dir, displayName: 'legacy' });
+      try {
+        const goLive = (await state.goLives.latest('salesforce'))!;
+        const chain = await openBackupChain((await state.backups.get(goLive.backupId!))!.path, KEY, state);
+        const diff = await diffSources(backupSource(chain, 'backup'), connectorSource(legacy, 'legacy'));
+        const sum = (key: 'onlyInA' | 'onlyInB' | 'changed') => diff.objects.reduce((total, object) => total + object[key], 0);
+        expect(sum('onlyInB')).toBe(applied.created);
+        expect(sum('changed') + sum('onlyInA')).toBe(applied.updated + applied.deleted);
+        const users = await legacy.listUsers();
+        for (const frozen of goLive.frozenUsers) expect(users.find((user) => user.id === frozen.id)).toMatchObject({ active: true, frozen: false });
+      } finally {
+        await legacy.close();
+        await state.close();
+      }
     });
   });
 }
