@@ -8,7 +8,7 @@
  * delayed rollback on the same pairs carries the reconciliation into the
  * restored source, which then differs from its backup in exactly those records.
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,7 +118,16 @@ for (const [sourceKind, targetKind] of pairs) {
       } finally {
         await state2.close();
       }
-      expect(readdirSync(path.join(dir, 'outbox')).filter((name) => name.startsWith(rollback.json.id))).toHaveLength(3);
+      // The team, management and next-steps messages, each with this run's own figures.
+      const communicated = rollback.json.steps.find((s: { name: string }) => s.name === 'communicate').outcome;
+      expect(communicated.counts).toEqual({ sent: 3, failed: 0 });
+      const messages = readdirSync(path.join(dir, 'outbox')).map((name) => readFileSync(path.join(dir, 'outbox', name), 'utf8'));
+      const ofThisRun = messages.filter((text) => communicated.data.messages.some((message: { id: string }) => text.includes(message.id)));
+      expect(ofThisRun).toHaveLength(3);
+      const counts = rollback.json.steps.find((s: { name: string }) => s.name === 'export-delta').outcome.counts;
+      const management = ofThisRun.find((text) => text.includes('template: management-escalation'));
+      expect(management).toContain(`Records entered since go-live and exported for carrying back: ${counts.created + counts.updated + counts.deleted}.`);
+      expect(ofThisRun.find((text) => text.includes('template: post-rollback-next-steps'))).toContain(rollback.json.id);
       const shown = await run(dir, ['run', rollback.json.id]);
       expect(shown.json.steps.every((s: { status: string; seconds: number }) => s.status === 'succeeded' && s.seconds >= 0)).toBe(true);
       expect(existsSync(rollback.json.path)).toBe(true);
