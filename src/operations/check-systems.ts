@@ -3,11 +3,14 @@
  * reachable, what is missing, and what each connector can do; when the plan
  * has a mapping, check it against the source's and target's descriptions.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Capabilities, CheckProblem } from '../connectors/contract.js';
 import { openSystem } from './open-system.js';
 import { checkMapping, mappingSystemNames, type DescribedForMapping, type MappingCheck } from './check-mapping.js';
 import { checkTriggers, triggerSystemNames, type TriggersCheck } from './check-triggers.js';
+import { TEMPLATES_DIR } from './init-project.js';
+import { templateProblems } from '../notify/index.js';
 import { parseSqliteUrl } from '../connectors/sqlite/sqlite-config.js';
 import { CutoverError, isCutoverError } from '../core/errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
@@ -41,6 +44,8 @@ export interface PlanCheck {
   mapping?: MappingCheck;
   /** The rollback triggers checked against the plan and the systems they read. */
   triggers?: TriggersCheck;
+  /** The message templates beside the plan (`templates/*.md`): every unknown variable, filter or syntax error, by template. */
+  templates?: { checked: number; problems: string[] };
   /** No system has an error, and the mapping (if any) has none. */
   ok: boolean;
 }
@@ -66,7 +71,19 @@ export async function checkSystems(loaded: LoadedPlan, options: { env?: NodeJS.P
     result.triggers = triggers;
     if (triggers.status === 'error') result.ok = false;
   }
+  const templates = checkTemplates(path.join(loaded.dir, TEMPLATES_DIR));
+  if (templates) {
+    result.templates = templates;
+    if (templates.problems.length > 0) result.ok = false;
+  }
   return result;
+}
+
+/** Checks every template in the folder without rendering it: a template with an unknown variable fails here, not during a rollback. */
+function checkTemplates(folder: string): { checked: number; problems: string[] } | undefined {
+  if (!existsSync(folder)) return undefined;
+  const files = readdirSync(folder).filter((name) => name.endsWith('.md')).sort();
+  return { checked: files.length, problems: files.flatMap((name) => templateProblems(readFileSync(path.join(folder, name), 'utf8'), name.replace(/\.md$/, ''))) };
 }
 
 /** Describes a mapping system and lists its users (when it has a users object) into `into`. */

@@ -1,13 +1,17 @@
 /** `cutover init`: a starter plan, or a complete runnable demo. */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CutoverError } from '../core/errors.js';
+import { BUILTIN_TEMPLATES, builtinTemplatesDir } from '../notify/index.js';
 import { loadPlan } from '../plan/load-plan.js';
 import { planJsonSchema } from '../plan/plan-schema.js';
 import { systemFromPlan } from '../plan/systems.js';
 import { generateDatabase } from './generate-database.js';
 import { demoPlan, starterPlan } from './plan-templates.js';
+
+/** The folder beside the plan that holds the message templates people edit. */
+export const TEMPLATES_DIR = 'templates';
 
 /** What init wrote. */
 export interface InitResult {
@@ -35,7 +39,21 @@ function writeCommon(dir: string, planText: string): string[] {
   const schema = path.join(dir, 'cutover.schema.json');
   writeFileSync(plan, planText);
   writeFileSync(schema, `${JSON.stringify(planJsonSchema(), null, 2)}\n`);
-  return [plan, schema];
+  return [plan, schema, ...copyTemplates(dir)];
+}
+
+/** The message templates people edit: copied into `templates/`; a template already there (perhaps edited) is kept. */
+function copyTemplates(dir: string): string[] {
+  const folder = path.join(dir, TEMPLATES_DIR);
+  mkdirSync(folder, { recursive: true });
+  const copied: string[] = [];
+  for (const name of BUILTIN_TEMPLATES) {
+    const file = path.join(folder, `${name}.md`);
+    if (existsSync(file)) continue;
+    copyFileSync(path.join(builtinTemplatesDir(), `${name}.md`), file);
+    copied.push(file);
+  }
+  return copied;
 }
 
 /** Writes a commented starter plan and its JSON Schema into `dir`. */

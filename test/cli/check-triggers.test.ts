@@ -1,5 +1,5 @@
 /** `cutover check` with rollback triggers: every problem at once, with its plan path and line, exit 1 on errors. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,23 @@ describe('cutover check with triggers', () => {
     expect(out).toContain(
       '✓ Triggers: 6 checks (data-loss, workflow.open-opportunities-have-owner, workflow.new-leads-assigned, adoption, security.admins, security.findings), no problems',
     );
+  });
+
+  it('checks the message templates init copied beside the plan, failing on an unknown variable before any rollback', async () => {
+    const templates = path.join(demo, 'templates');
+    expect(readdirSync(templates).sort()).toEqual(['customer.md', 'go-live.md', 'internal-team.md', 'management-escalation.md', 'post-rollback-next-steps.md', 'rollback-completed.md', 'rollback-started.md']);
+    const clean = JSON.parse((await run(['check', '--plan', path.join(demo, 'cutover.yaml'), '--json'], dir)).out);
+    expect(clean.templates).toEqual({ checked: 7, problems: [] });
+    const customer = path.join(templates, 'customer.md');
+    const original = readFileSync(customer, 'utf8');
+    writeFileSync(customer, `${original}\nWe expect to be back by {{ recovery.expected_bak_at }}.\n`);
+    try {
+      const { code, out } = await run(['check', '--plan', path.join(demo, 'cutover.yaml')], dir);
+      expect(code).toBe(1);
+      expect(out).toMatch(/error: customer:\d+: unknown variable recovery\.expected_bak_at/);
+    } finally {
+      writeFileSync(customer, original);
+    }
   });
 
   it('lists every problem of the triggers with its path and line, against the systems', async () => {

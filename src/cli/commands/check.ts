@@ -50,6 +50,11 @@ export function registerCheck(program: Command, context: CliContext): void {
             if (problem.hint) lines.push(`    hint: ${problem.hint}`);
           }
         }
+        if (result.templates) {
+          const { checked, problems } = result.templates;
+          lines.push('', `${MARK[problems.length > 0 ? 'error' : 'ok']} Templates: ${checked} in templates/${problems.length === 0 ? ', no problems' : ''}`);
+          for (const problem of problems) lines.push(`  error: ${problem}`);
+        }
         if (!result.ok) lines.push('', 'Fix the errors above and run `cutover check` again.');
         return lines.join('\n');
       });
