@@ -16,3 +16,8 @@ export function formatLimit(limit: number | string): string {
 export function shareOf(text: string): number {
   return Number(text.replace('%', '')) / 100;
 }
+
+/** A fraction as people read it, to a tenth of a percent: `4.8%`. */
+export function percent(share: number): string {
+  return `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
+}

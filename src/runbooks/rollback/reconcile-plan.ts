@@ -8,7 +8,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chainRecords, openBackupChain, type BackupChain } from '../../backup/backup-chain.js';
+import { chainRecords, type BackupChain } from '../../backup/backup-chain.js';
 import type { Connector, CrmRecord, ObjectDescription, SystemDescription } from '../../connectors/contract.js';
 import { CutoverError, throwIfAborted } from '../../core/errors.js';
 import { jsonValue } from '../../core/record-hash.js';
@@ -18,6 +18,7 @@ import type { GoLive, StateStore } from '../../state/index.js';
 import type { DeltaRecord } from './export-delta-types.js';
 import { readDeltaArchive } from './export-delta-files.js';
 import { reconciliationSummary } from './reconcile-summary.js';
+import { goLiveBackup } from './go-live-backup.js';
 import {
   countActions,
   RECONCILE_KIND,
@@ -128,15 +129,6 @@ export async function writeReconciliation(dir: string, plan: ReconciliationPlan)
     throw new CutoverError('io.failed', `Cannot write the reconciliation plan in ${dir}.`, { cause: error });
   }
   return { path: file, summary };
-}
-
-/** The verified backup of the source the go-live recorded, opened. */
-export async function goLiveBackup(state: StateStore, goLive: GoLive, secret: string): Promise<{ id: string; chain: BackupChain }> {
-  const row = goLive.backupId ? await state.backups.get(goLive.backupId) : undefined;
-  if (!goLive.backupId || !row) {
-    throw new CutoverError('archive.not_found', `Go-live ${goLive.id} names no backup of ${goLive.source} that the state store knows${goLive.backupId ? ` (${goLive.backupId})` : ''}.`);
-  }
-  return { id: goLive.backupId, chain: await openBackupChain(row.path, secret, state) };
 }
 
 function objectOf(description: SystemDescription, name: string): ObjectDescription | undefined {

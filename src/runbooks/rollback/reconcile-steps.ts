@@ -15,7 +15,8 @@ import { connectorSource, diffSources } from '../../diff/index.js';
 import type { RunbookStep, StepPlan } from '../engine/runbook.js';
 import { appliedEntries, applyReconciliation } from './reconcile-apply.js';
 import { checkPlan } from './reconcile-check.js';
-import { goLiveBackup, planReconciliation } from './reconcile-plan.js';
+import { goLiveBackup } from './go-live-backup.js';
+import { planReconciliation } from './reconcile-plan.js';
 import type { ReconciliationPlan } from './reconcile-types.js';
 import type { RollbackContext } from './rollback-context.js';
 

@@ -6,18 +6,19 @@
  * backup count only when the plan prunes them. A restore stopped halfway
  * leaves the source restorable: running the step again finishes it.
  */
-import { backupSource, openBackupChain } from '../../backup/backup-chain.js';
+import { backupSource } from '../../backup/backup-chain.js';
 import { runRestore } from '../../backup/restore.js';
 import { CutoverError } from '../../core/errors.js';
 import { connectorSource, diffSources } from '../../diff/index.js';
 import type { RunbookStep } from '../engine/runbook.js';
+import { goLiveBackup } from './go-live-backup.js';
 import type { RollbackContext } from './rollback-context.js';
 
 export const restoreSource: RunbookStep<RollbackContext> = {
   name: 'restore-source',
   title: 'Restore the source CRM',
   async plan(context) {
-    const { chain, backupId } = await goLiveBackup(context);
+    const { chain, id: backupId } = await goLiveBackup(context.state, context.goLive, context.secret);
     const source = await context.open(context.source);
     const planned = await runRestore({ chain, connector: source, prune: context.prune, dryRun: true });
     const counts = { create: 0, update: 0, prune: 0, extra: 0, unchanged: 0 };
@@ -37,7 +38,7 @@ export const restoreSource: RunbookStep<RollbackContext> = {
     };
   },
   async apply(context, plan) {
-    const { chain, backupId } = await goLiveBackup(context);
+    const { chain, id: backupId } = await goLiveBackup(context.state, context.goLive, context.secret);
     const source = await context.open(context.source);
     let safety: string | undefined;
     const report = await runRestore({
@@ -70,19 +71,3 @@ export const restoreSource: RunbookStep<RollbackContext> = {
     };
   },
 };
-
-/** The verified source backup the go-live recorded: what the rollback restores. */
-async function goLiveBackup(context: RollbackContext) {
-  const backupId = context.goLive.backupId;
-  const row = backupId ? await context.state.backups.get(backupId) : undefined;
-  if (!backupId || !row) {
-    throw new CutoverError('archive.not_found', `Go-live ${context.goLive.id} names no backup of ${context.source.name} that the state store knows${backupId ? ` (${backupId})` : ''}.`, {
-      hints: ['restore by hand from a verified backup: cutover restore <backup> --to ' + context.source.name],
-    });
-  }
-  const verification = await context.state.backups.lastVerification(backupId);
-  if (!verification?.ok) {
-    throw new CutoverError('archive.not_found', `Backup ${backupId} has no passing verification; a rollback restores only from a verified backup.`, { hints: [`cutover verify ${backupId}`] });
-  }
-  return { chain: await openBackupChain(row.path, context.secret, context.state), backupId };
-}

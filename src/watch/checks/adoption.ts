@@ -9,7 +9,7 @@ import type { CrmUser } from '../../connectors/contract.js';
 import { CutoverError } from '../../core/errors.js';
 import { type AdoptionConfig, spanMs } from '../../plan/triggers-schema.js';
 import { type CheckContext, type Evaluation, unknownEvaluation } from '../check-types.js';
-import { shareOf } from '../limits.js';
+import { percent, shareOf } from '../limits.js';
 
 const DAY = 86_400_000;
 
@@ -87,8 +87,4 @@ function expectedUsers(rule: AdoptionConfig['expected'], users: CrmUser[]): { ex
     else unknown.push(wanted);
   }
   return { expected, unknown };
-}
-
-function percent(share: number): string {
-  return `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
 }

@@ -15,7 +15,7 @@ import type { DataLossConfig } from '../../plan/triggers-schema.js';
 import { backupMigrationSource } from '../../runbooks/migrate/migration-source.js';
 import { verifyMigration, type ObjectVerification } from '../../runbooks/migrate/verify-migration.js';
 import { type CheckContext, type Evaluation, unknownEvaluation } from '../check-types.js';
-import { exceeds, formatLimit } from '../limits.js';
+import { exceeds, formatLimit, percent } from '../limits.js';
 
 /** Examples kept per object in the evidence. */
 const EXAMPLES = 10;
@@ -111,8 +111,4 @@ function sum(objects: ObjectVerification[]): { expected: number; deleted: number
     totals.edited += object.edited;
   }
   return totals;
-}
-
-function percent(share: number): string {
-  return `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
 }
