@@ -13,3 +13,4 @@ export type { StoredEvaluation, Verdict, WatchRepository, WatchRound } from './w
 export type { Decision, DecisionsRepository } from './decisions-repository.js';
 export type { Finding, FindingsRepository } from './findings-repository.js';
 export type { RunStep, RunStepsRepository, StepStatus } from './run-steps-repository.js';
+export type { Delivery, MessageFilter, MessageRecord, MessageStatus, MessageUpdate, MessagesRepository, StoredMessage } from './messages-repository.js';

@@ -456,6 +456,54 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = [
       'ALTER TABLE runs ADD COLUMN options TEXT',
     ],
   },
+  {
+    version: 6,
+    name: 'messages',
+    sqlite: [
+      // Every message cutover rendered for people: what, for whom, at which moment, and how each channel took it.
+      `CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        template TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        run_id TEXT,
+        system TEXT,
+        subject TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('awaiting_approval', 'sending', 'sent', 'failed')),
+        message TEXT NOT NULL,
+        deliveries TEXT NOT NULL,
+        outbox_file TEXT,
+        approved_by TEXT,
+        approved_at TEXT,
+        updated_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX messages_by_run ON messages (run_id, event)',
+      'CREATE INDEX messages_by_time ON messages (created_at)',
+    ],
+    postgres: [
+      // Every message cutover rendered for people: what, for whom, at which moment, and how each channel took it.
+      `CREATE TABLE messages (
+        id TEXT PRIMARY KEY, seq BIGSERIAL NOT NULL,
+        created_at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        template TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        run_id TEXT,
+        system TEXT,
+        subject TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('awaiting_approval', 'sending', 'sent', 'failed')),
+        message TEXT NOT NULL,
+        deliveries TEXT NOT NULL,
+        outbox_file TEXT,
+        approved_by TEXT,
+        approved_at TEXT,
+        updated_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX messages_by_run ON messages (run_id, event)',
+      'CREATE INDEX messages_by_time ON messages (created_at)',
+    ],
+  },
 ];
 
 /** The schema version this cutover writes: the number of its newest migration. */

@@ -14,6 +14,7 @@ import { type DecisionsRepository, SqlDecisionsRepository } from './decisions-re
 import { type FindingsRepository, SqlFindingsRepository } from './findings-repository.js';
 import { type GoLivesRepository, SqlGoLivesRepository } from './go-lives-repository.js';
 import { type LedgerRepository, SqlLedgerRepository } from './ledger-repository.js';
+import { type MessagesRepository, SqlMessagesRepository } from './messages-repository.js';
 import { redactText } from './redact.js';
 import { type RunStepsRepository, SqlRunStepsRepository } from './run-steps-repository.js';
 import { type RunsRepository, SqlRunsRepository } from './runs-repository.js';
@@ -65,6 +66,8 @@ export class StateStore {
   readonly decisions: DecisionsRepository;
   /** Findings recorded by people. */
   readonly findings: FindingsRepository;
+  /** Messages rendered for people, their approval and deliveries. */
+  readonly messages: MessagesRepository;
   private open = true;
 
   private constructor(private readonly db: StateDb) {
@@ -79,6 +82,7 @@ export class StateStore {
     this.watch = new SqlWatchRepository(db);
     this.decisions = new SqlDecisionsRepository(db);
     this.findings = new SqlFindingsRepository(db);
+    this.messages = new SqlMessagesRepository(db);
   }
 
   /** `sqlite` for the embedded file, `postgres` for a shared database. */

@@ -160,7 +160,7 @@ describe('StateStore in PostgreSQL', () => {
         expect(await versions('cutover')).toEqual(STATE_MIGRATIONS.map((m) => m.version));
         expect(await versions('team_b')).toEqual(STATE_MIGRATIONS.map((m) => m.version));
         const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'cutover' ORDER BY table_name");
-        expect(tables.rows.map((row) => row.table_name)).toEqual(['audit_log', 'backup_references', 'backup_verifications', 'backups', 'baselines', 'decisions', 'deferred_links', 'evaluations', 'findings', 'go_lives', 'id_map', 'ledger', 'run_steps', 'runs', 'schema_migrations', 'watch_rounds']);
+        expect(tables.rows.map((row) => row.table_name)).toEqual(['audit_log', 'backup_references', 'backup_verifications', 'backups', 'baselines', 'decisions', 'deferred_links', 'evaluations', 'findings', 'go_lives', 'id_map', 'ledger', 'messages', 'run_steps', 'runs', 'schema_migrations', 'watch_rounds']);
         expect((await client.query("SELECT COUNT(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).rows[0].n).toBe(0);
       } finally {
         await client.end();
