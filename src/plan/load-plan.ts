@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { CutoverError } from '../core/errors.js';
+import { communicationsRules } from './communications-rules.js';
 import { connectorKindOf } from './system-url.js';
 import { formatProblem, problemsFromIssues, type PlanProblem } from './plan-issues.js';
 import { planSchema, type Plan, type SystemConfig } from './plan-schema.js';
@@ -129,6 +130,7 @@ export function planRules(plan: Plan, warnings: string[]): PlanProblem[] {
   if (plan.backup?.key && parseSecretRef(plan.backup.key).kind === 'inline') {
     warnings.push('backup.key: the key is written in the plan; use env:NAME or file:PATH');
   }
+  problems.push(...communicationsRules(plan.communications, warnings));
   return problems;
 }
 

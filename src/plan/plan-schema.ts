@@ -5,22 +5,12 @@
  */
 import { z } from 'zod';
 import { sqlProfileOverrideSchema } from '../connectors/sql/sql-profile.js';
+import { communicationsSchema } from './communications-schema.js';
 import { mappingSchema } from './mapping-schema.js';
+import { secretSchema } from './secret-schema.js';
 import { triggersSchema } from './triggers-schema.js';
 
-/** Marks a schema as holding a secret, so it is redacted wherever plans are shown, logged or stored. */
-export const secretRegistry = z.registry<{ secret: true }>();
-
-/**
- * A secret: `env:NAME` (an environment variable) or `file:PATH` (a file's
- * contents, relative to the plan). Anything else is an inline secret, which
- * works but is warned about.
- */
-export const secretSchema = z
-  .string()
-  .min(1)
-  .describe('A secret reference: env:NAME or file:PATH. Never write the secret itself in the plan.')
-  .register(secretRegistry, { secret: true });
+export { secretRegistry, secretSchema } from './secret-schema.js';
 
 /** The roles a system plays in a migration. */
 export const ROLES = ['source', 'target', 'sandbox'] as const;
@@ -127,6 +117,7 @@ export const planSchema = z
     rollback: rollbackSchema.optional(),
     mapping: mappingSchema.optional(),
     triggers: triggersSchema.optional(),
+    communications: communicationsSchema.optional(),
   })
   .describe('cutover plan: the systems of one CRM migration and how to make it reversible.');
 
