@@ -12,6 +12,7 @@
  * missing fact never stops a rollback.
  */
 import { z } from 'zod';
+import { MOMENTS } from '../plan/communications-schema.js';
 
 const isoTime = z.string().min(1).describe('A moment as ISO 8601 (2025-03-01T02:14:00Z).');
 
@@ -114,7 +115,7 @@ export const contactFactsSchema = z
 export const factsSchema = z
   .strictObject({
     event: z
-      .enum(['trigger_fired', 'decision_taken', 'go_live', 'rollback_started', 'runbook_finished', 'rollback_completed', 'drill_finished', 'manual'])
+      .enum([...MOMENTS, 'manual'])
       .optional()
       .describe('The moment the message is sent at.'),
     generated_at: isoTime.describe('When these facts were gathered.'),

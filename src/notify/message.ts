@@ -17,6 +17,10 @@ export interface OutgoingMessage extends RenderedMessage {
   audience?: string;
   /** The moment it is sent at (rollback_started…). */
   event?: string;
+  /** Where it stands (awaiting_approval, sent, failed), shown in its outbox file. */
+  status?: string;
+  /** How each channel took it, shown in its outbox file. */
+  deliveries?: ReadonlyArray<{ channel: string; status: string; target: string; reason?: string; at: string }>;
 }
 
 /** Options of {@link createMessage}. */

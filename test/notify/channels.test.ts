@@ -99,7 +99,7 @@ beforeAll(async () => {
   httpBase = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
   const rendered = await renderTemplate(await readBuiltinTemplate('rollback-completed'), 'rollback-completed', FULL_FACTS);
-  message = createMessage(rendered, { to: ['team@acme.test', 'ops@acme.test'], audience: 'team', event: 'rollback_completed' });
+  message = createMessage(rendered, { to: ['team@acme.test', 'ops@acme.test'], audience: 'team', event: 'rollback_finished' });
 });
 
 afterAll(async () => {

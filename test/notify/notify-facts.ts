@@ -9,7 +9,7 @@ export const REQUIRED_FACTS: FactsInput = {
 };
 
 export const FULL_FACTS: FactsInput = {
-  event: 'rollback_completed',
+  event: 'rollback_finished',
   generated_at: '2025-03-01T03:10:00.000Z',
   project: { name: 'Acme CRM move', owner: 'Dana Ops <dana@acme.test>', timezone: 'Europe/Berlin' },
   systems: {

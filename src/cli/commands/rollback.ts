@@ -5,16 +5,19 @@ import { type Command, Option } from 'commander';
 import { backupSecret } from '../../backup/backup-key.js';
 import type { Connector } from '../../connectors/contract.js';
 import { CutoverError } from '../../core/errors.js';
+import { Notifier, type FactsInput } from '../../notify/index.js';
 import { migrationSystems } from '../../operations/migration-setup.js';
 import { openSystem } from '../../operations/open-system.js';
 import type { SystemTarget } from '../../plan/systems.js';
 import { reportSteps, runRunbook, type RunbookReport } from '../../runbooks/engine/runbook.js';
 import { newRunId } from '../../runbooks/migrate/run-migration.js';
+import { rollbackFacts } from '../../runbooks/rollback/communicate-step.js';
 import type { RollbackContext } from '../../runbooks/rollback/rollback-context.js';
 import { liveGoLive } from '../../runbooks/rollback/live-go-live.js';
 import { rollbackSteps } from '../../runbooks/rollback/rollback-steps.js';
 import { STATE_DIR } from '../../state/index.js';
 import { currentGoLive } from '../../watch/run-watch.js';
+import { messagesLine } from '../announce.js';
 import { confirmProduction } from '../confirm.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
@@ -107,13 +110,24 @@ export function registerRollback(program: Command, context: CliContext): void {
         },
         secret,
         runDir,
-        outbox: path.join(loaded.dir, 'outbox'),
+        notifier: new Notifier(loaded, state, context.io.env),
+        background: [],
         exempt: loaded.plan.rollback?.exempt ?? [],
         prune: loaded.plan.rollback?.prune ?? false,
         applyReconciliation: Boolean(resume?.options?.applyReconciliation ?? options.applyReconciliation),
         safetyBackup: () => safetyBackup(context, systems.source, secret, 'restoring'),
       };
       const progress = runbookProgress(context.io, { json: context.json });
+      const steps = rollbackSteps(mode);
+      if (!options.dryRun && !resume) {
+        // Told at once, in the background: the steps do not wait for a mail server.
+        rollback.background.push(
+          startedFacts(rollback, runId, mode, steps)
+            .then((facts) => rollback.notifier.announce({ event: 'rollback_started', runId, system: goLive.system }, facts))
+            // Never a rejection left waiting for the last step: a crash of the whole rollback for want of a message.
+            .catch((error: unknown) => [{ id: '', template: 'rollback-started', audience: '', subject: '', status: 'failed' as const, deliveries: [], outboxFile: null, reason: error instanceof Error ? error.message : String(error) }]),
+        );
+      }
       let report: RunbookReport;
       try {
         report = await runRunbook({
@@ -121,7 +135,7 @@ export function registerRollback(program: Command, context: CliContext): void {
           kind: 'rollback',
           system: goLive.system,
           source: systems.source.name,
-          steps: rollbackSteps(mode),
+          steps,
           context: rollback,
           runId,
           ...(resume ? { resume } : {}),
@@ -130,6 +144,10 @@ export function registerRollback(program: Command, context: CliContext): void {
           resumeCommand: `cutover rollback --resume${options.yes ? ' --yes' : ''}`,
           onEvent: progress.onEvent,
         });
+      } catch (error) {
+        progress.stop();
+        if (!options.dryRun) await tellFailure(context, rollback, runId);
+        throw error;
       } finally {
         progress.stop();
         for (const connector of opened.values()) await connector.then((c) => c.close()).catch(() => undefined);
@@ -177,6 +195,24 @@ export function registerRollback(program: Command, context: CliContext): void {
         ].join('\n'),
       );
     });
+}
+
+/** The facts of the moment a rollback starts: the run with its steps not run yet, besides the decision and triggers. */
+async function startedFacts(rollback: RollbackContext, runId: string, mode: string, steps: ReturnType<typeof rollbackSteps>): Promise<FactsInput> {
+  const facts = await rollbackFacts(rollback, runId, new Map(), 'running');
+  const notRun = steps.map((step) => ({ name: step.name, title: step.title, status: 'not_run' as const, seconds: null }));
+  return { ...facts, runbook: { id: runId, name: 'rollback', mode, status: 'running', started_at: new Date().toISOString(), steps: notRun, total_seconds: null } };
+}
+
+/** After a failed step: the messages started in the background, then the rollback_failed ones, reported on stderr; never a second error. */
+async function tellFailure(context: CliContext, rollback: RollbackContext, runId: string): Promise<void> {
+  try {
+    const started = (await Promise.all(rollback.background)).flat();
+    const failed = await rollback.notifier.announce({ event: 'rollback_failed', runId, system: rollback.target.name }, await rollbackFacts(rollback, runId, new Map(), 'failed'));
+    if (started.length + failed.length > 0) context.io.stderr(`Messages: ${messagesLine([...started, ...failed])}\n`);
+  } catch (error) {
+    context.io.stderr(`The failure could not be announced: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
 }
 
 /** The newest rollback of the system that did not finish. */

@@ -21,6 +21,8 @@ export function outboxFileText(message: OutgoingMessage): string {
     ...(message.audience === undefined ? {} : { audience: message.audience }),
     to: message.to,
     subject: message.subject,
+    ...(message.status === undefined ? {} : { status: message.status }),
+    ...(message.deliveries === undefined || message.deliveries.length === 0 ? {} : { deliveries: message.deliveries.map((delivery) => ({ ...delivery })) }),
   };
   // Messages are made of facts, which hold no secrets; redaction is the last guard should one slip in.
   return redactText(`---\n${stringify(meta).trimEnd()}\n---\n${message.markdown}`);

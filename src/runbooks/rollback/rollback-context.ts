@@ -4,6 +4,7 @@
  * by the command), the backup key, and where the run keeps its files.
  */
 import type { Connector } from '../../connectors/contract.js';
+import type { MessageReport, Notifier } from '../../notify/notifier.js';
 import type { LoadedPlan } from '../../plan/load-plan.js';
 import type { SystemTarget } from '../../plan/systems.js';
 import type { Decision, GoLive, StateStore } from '../../state/index.js';
@@ -22,8 +23,10 @@ export interface RollbackContext {
   secret: string;
   /** The run's own folder: `.cutover/runs/<run id>`. */
   runDir: string;
-  /** Where messages are written for people (the communications issue adds sending). */
-  outbox: string;
+  /** Sends the plan's messages; the rollback's last step tells people through it. */
+  notifier: Notifier;
+  /** Messages sent in the background while the steps run (rollback started); the last step waits for them. */
+  background: Array<Promise<MessageReport[]>>;
   /** Target users (usernames, emails or ids) that stay able to log in: the integration user cutover works as. */
   exempt: readonly string[];
   /** Delete records created in the source after the backup. */

@@ -118,12 +118,15 @@ for (const [sourceKind, targetKind] of pairs) {
       } finally {
         await state2.close();
       }
-      // The team, management and next-steps messages, each with this run's own figures.
+      // Rollback started, then the team, management and next-steps messages, each with this run's own figures.
       const communicated = rollback.json.steps.find((s: { name: string }) => s.name === 'communicate').outcome;
-      expect(communicated.counts).toEqual({ sent: 3, failed: 0 });
+      expect(communicated.counts).toEqual({ sent: 4, awaitingApproval: 1, failed: 0 });
       const messages = readdirSync(path.join(dir, 'outbox')).map((name) => readFileSync(path.join(dir, 'outbox', name), 'utf8'));
       const ofThisRun = messages.filter((text) => communicated.data.messages.some((message: { id: string }) => text.includes(message.id)));
-      expect(ofThisRun).toHaveLength(3);
+      expect(ofThisRun.map((text) => /^template: (.+)$/m.exec(text)?.[1]).sort()).toEqual(['customer', 'internal-team', 'management-escalation', 'post-rollback-next-steps', 'rollback-started']);
+      // The customer message waits for a person to approve it; the others are sent.
+      expect(ofThisRun.filter((text) => /^status: sent$/m.test(text))).toHaveLength(4);
+      expect(ofThisRun.find((text) => text.includes('template: customer'))).toMatch(/^status: awaiting_approval$/m);
       const counts = rollback.json.steps.find((s: { name: string }) => s.name === 'export-delta').outcome.counts;
       const management = ofThisRun.find((text) => text.includes('template: management-escalation'));
       expect(management).toContain(`Records entered since go-live and exported for carrying back: ${counts.created + counts.updated + counts.deleted}.`);
