@@ -13,6 +13,7 @@ import { TEMPLATES_DIR } from './init-project.js';
 import { templateProblems } from '../notify/index.js';
 import { parseSqliteUrl } from '../connectors/sqlite/sqlite-config.js';
 import { CutoverError, isCutoverError } from '../core/errors.js';
+import { checkCommunications, type CommunicationsCheck } from './check-communications.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { redactUrl } from '../plan/secrets.js';
 import { systemFromPlan } from '../plan/systems.js';
@@ -46,6 +47,8 @@ export interface PlanCheck {
   triggers?: TriggersCheck;
   /** The message templates beside the plan (`templates/*.md`): every unknown variable, filter or syntax error, by template. */
   templates?: { checked: number; problems: string[] };
+  /** The communications: audiences, routes, channels, and what would stop a message (a missing template, an unreadable secret). */
+  communications?: CommunicationsCheck;
   /** No system has an error, and the mapping (if any) has none. */
   ok: boolean;
 }
@@ -71,11 +74,13 @@ export async function checkSystems(loaded: LoadedPlan, options: { env?: NodeJS.P
     result.triggers = triggers;
     if (triggers.status === 'error') result.ok = false;
   }
-  const templates = checkTemplates(path.join(loaded.dir, TEMPLATES_DIR));
+  const templates = checkTemplates(path.resolve(loaded.dir, loaded.plan.communications?.templates ?? TEMPLATES_DIR));
   if (templates) {
     result.templates = templates;
     if (templates.problems.length > 0) result.ok = false;
   }
+  result.communications = checkCommunications(loaded, options.env ?? process.env);
+  if (result.communications.problems.length > 0) result.ok = false;
   return result;
 }
 

@@ -55,6 +55,11 @@ export function registerCheck(program: Command, context: CliContext): void {
           lines.push('', `${MARK[problems.length > 0 ? 'error' : 'ok']} Templates: ${checked} in templates/${problems.length === 0 ? ', no problems' : ''}`);
           for (const problem of problems) lines.push(`  error: ${problem}`);
         }
+        if (result.communications) {
+          const { audiences, routes, channels, problems } = result.communications;
+          lines.push('', `${MARK[problems.length > 0 ? 'error' : 'ok']} Communications: ${audiences.length} audiences (${audiences.join(', ')}), ${routes.length} routes, channels ${channels.join(', ')}${problems.length === 0 ? ', no problems' : ''}`);
+          for (const problem of problems) lines.push(`  error: ${problem}`);
+        }
         if (!result.ok) lines.push('', 'Fix the errors above and run `cutover check` again.');
         return lines.join('\n');
       });

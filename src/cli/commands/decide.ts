@@ -4,6 +4,7 @@ import { CutoverError } from '../../core/errors.js';
 import { newRunId } from '../../runbooks/migrate/run-migration.js';
 import { currentUser, type Decision, type WatchRound } from '../../state/index.js';
 import { currentGoLive, runWatchRound } from '../../watch/run-watch.js';
+import { announce } from '../announce.js';
 import type { CliContext } from '../context.js';
 
 /** A watch round older than this is measured again before a decision rests on it. */
@@ -48,8 +49,9 @@ export function registerDecide(program: Command, context: CliContext): void {
       };
       await state.decisions.record(record);
       await context.audit('decide', 'succeeded', `${decision} for ${goLive.system}: ${record.reason}`);
+      const messages = await announce(context, loaded, state, 'decision_taken', { system: goLive.system, decision });
       const against = (decision === 'rollback') !== (recommended.action === 'rollback');
-      context.emit({ ...record, againstRecommendation: against }, () =>
+      context.emit({ ...record, againstRecommendation: against, messages }, () =>
         [
           `Recorded: ${decision === 'rollback' ? 'ROLL BACK' : 'continue'} ${goLive.system} (decision ${record.id}, by ${record.user}).`,
           `  based on watch round ${round.id} (${round.at}): ${round.verdict}; recommended ${recommended.action ?? '?'}${recommended.procedure ? ` (${recommended.procedure})` : ''}${against ? ' — this decision goes against it' : ''}`,

@@ -8,6 +8,7 @@ import { openSystem } from '../../operations/open-system.js';
 import { newRunId } from '../../runbooks/migrate/run-migration.js';
 import { currentUser, type GoLive } from '../../state/index.js';
 import { confirmProduction } from '../confirm.js';
+import { announce } from '../announce.js';
 import type { CliContext } from '../context.js';
 import { count } from '../format.js';
 import { liveGoLive } from '../../runbooks/rollback/live-go-live.js';
@@ -77,8 +78,9 @@ export function registerGoLive(program: Command, context: CliContext): void {
       }
       await context.audit('go-live', 'succeeded', `${target} live at ${goLive.at}${options.freezeSource ? `, ${goLive.frozenUsers.length} source user(s) frozen` : ''}`);
       if (failed.length > 0) context.exitCode = 3;
+      const messages = await announce(context, loaded, state, 'go_live', { system: target });
       const windows = { immediateUntil: new Date(at.getTime() + 24 * HOUR).toISOString(), delayedUntil: new Date(at.getTime() + 7 * 24 * HOUR).toISOString() };
-      context.emit({ ...goLive, windows, freezeFailures: failed }, () =>
+      context.emit({ ...goLive, windows, freezeFailures: failed, messages }, () =>
         [
           `${target} went live at ${goLive.at} (go-live ${goLive.id}).`,
           `  rollback restores ${systems.source.name} from backup ${backup.id} (verified ${verification.at})`,

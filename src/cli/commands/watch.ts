@@ -2,9 +2,11 @@
 import type { Command } from 'commander';
 import { CutoverError } from '../../core/errors.js';
 import { spanMs } from '../../plan/triggers-schema.js';
-import type { Verdict } from '../../state/index.js';
+import type { LoadedPlan } from '../../plan/load-plan.js';
+import type { StateStore, Verdict, WatchRound } from '../../state/index.js';
 import type { Evaluation } from '../../watch/check-types.js';
 import { runWatchRound, type WatchResult } from '../../watch/run-watch.js';
+import { announce } from '../announce.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
 
@@ -31,6 +33,7 @@ export function registerWatch(program: Command, context: CliContext): void {
       const at = options.at === undefined ? undefined : parseMoment(options.at);
       if (options.once) {
         const result = await runWatchRound({ plan: loaded, state, env: context.io.env, ...(at ? { now: at } : {}) });
+        await announceNewlyFired(context, loaded, state, result.round);
         if (result.round.verdict === 'critical') context.exitCode = 1;
         context.emit(resultJson(result), () => formatRound(result));
         return;
@@ -44,11 +47,12 @@ export function registerWatch(program: Command, context: CliContext): void {
       try {
         while (!stop.signal.aborted) {
           const result = await runWatchRound({ plan: loaded, state, env: context.io.env, signal: stop.signal });
+          await announceNewlyFired(context, loaded, state, result.round);
           const fired = new Set(result.round.evaluations.filter((e) => e.status !== 'ok').map((e) => `${e.check} ${e.status}`));
           const changed = !previous || previous.verdict !== result.round.verdict || [...fired].some((f) => !previous!.fired.has(f)) || [...previous.fired].some((f) => !fired.has(f));
           if (context.json) context.io.stdout(`${JSON.stringify(resultJson(result))}\n`);
           else if (changed) {
-            // Alerts go out on changes of state only; the communications issue adds channels beyond this log.
+            // The log shows changes of state only; messages go out when a trigger newly fires.
             context.io.stdout(`${previous ? `[${result.round.at}] changed: ${previous.verdict} → ${result.round.verdict}\n` : ''}${formatRound(result)}\n`);
           } else context.io.stderr(`[${result.round.at}] ${result.round.verdict}, unchanged\n`);
           context.exitCode = result.round.verdict === 'critical' ? 1 : 0;
@@ -60,6 +64,17 @@ export function registerWatch(program: Command, context: CliContext): void {
         process.off('SIGTERM', onSignal);
       }
     });
+}
+
+/** Tells people (the trigger_fired routes) when a round fired a check the round before it had not. */
+async function announceNewlyFired(context: CliContext, loaded: LoadedPlan, state: StateStore, round: WatchRound): Promise<void> {
+  const fired = round.evaluations.filter((evaluation) => evaluation.status === 'fired').map((evaluation) => evaluation.check);
+  if (fired.length === 0) return;
+  const before = (await state.watch.list(round.system, 2)).find((other) => other.id !== round.id);
+  const previous = before ? await state.watch.get(before.id) : undefined;
+  const wasFired = new Set(previous?.goLive === round.goLive ? previous.evaluations.filter((evaluation) => evaluation.status === 'fired').map((evaluation) => evaluation.check) : []);
+  if (fired.every((check) => wasFired.has(check))) return;
+  await announce(context, loaded, state, 'trigger_fired', { system: round.system });
 }
 
 function parseMoment(text: string): Date {
