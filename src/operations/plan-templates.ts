@@ -361,5 +361,29 @@ triggers:
   #     body: '"status": *"ok"'
   adoption: { min: 50%, after: 3d, within: 7d }
   security: { newAdmins: true, findings: critical }
+
+# Who is told what, when (docs/plan.md, "communications"). Every message is
+# kept as a file in outbox/; \`cutover notify <moment|template> --preview\`
+# shows it with today's facts. The templates are in templates/ to edit.
+communications:
+  audiences:
+    team: { description: everyone who works in the CRM }
+    management: { description: the sponsors of the migration }
+    customers:
+      description: customers of the customer-facing teams
+      requires_approval: true      # waits in the outbox for \`cutover notify approve <id>\`
+  # To send email and chat as well, name the server and the channels, then
+  # add addresses and channels to the audiences (team: { email: [...], chat: [team-chat] }):
+  # email:
+  #   host: smtp.example.com
+  #   port: 587                    # STARTTLS, required by default
+  #   from: "CRM migration <crm-migration@example.com>"
+  #   user: crm-migration@example.com
+  #   password: env:SMTP_PASSWORD
+  # chat:
+  #   team-chat: { kind: slack, url: env:SLACK_WEBHOOK_URL }
+  #   management-chat: { kind: teams, url: env:TEAMS_WEBHOOK_URL }
+  contacts:
+    - { name: Dana Whitfield, role: migration lead, email: dana.whitfield@example.com, phone: +1 555 0100 }
 `;
 }

@@ -13,9 +13,9 @@ export interface CliRun {
   json: any;
 }
 
-/** Runs `cutover <args>` in `dir` (CUTOVER_KEY set to {@link TEST_KEY}). */
-export async function runCliRaw(dir: string, args: string[]): Promise<CliRun> {
-  const io = bufferIo({ cwd: dir, env: { ...process.env, CUTOVER_KEY: TEST_KEY } });
+/** Runs `cutover <args>` in `dir` (CUTOVER_KEY set to {@link TEST_KEY}, and `env` besides). */
+export async function runCliRaw(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const io = bufferIo({ cwd: dir, env: { ...process.env, CUTOVER_KEY: TEST_KEY, ...env } });
   const code = await main(args, io);
   let json: unknown;
   try {
@@ -27,6 +27,6 @@ export async function runCliRaw(dir: string, args: string[]): Promise<CliRun> {
 }
 
 /** The same with `--json`. */
-export function runCli(dir: string, args: string[]): Promise<CliRun> {
-  return runCliRaw(dir, [...args, '--json']);
+export function runCli(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCliRaw(dir, [...args, '--json'], env);
 }
