@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { CutoverError } from '../../core/errors.js';
 import { spanMs } from '../../plan/triggers-schema.js';
+import type { MessageReport } from '../../notify/index.js';
 import type { LoadedPlan } from '../../plan/load-plan.js';
 import type { StateStore, Verdict, WatchRound } from '../../state/index.js';
 import type { Evaluation } from '../../watch/check-types.js';
@@ -33,9 +34,9 @@ export function registerWatch(program: Command, context: CliContext): void {
       const at = options.at === undefined ? undefined : parseMoment(options.at);
       if (options.once) {
         const result = await runWatchRound({ plan: loaded, state, env: context.io.env, ...(at ? { now: at } : {}) });
-        await announceNewlyFired(context, loaded, state, result.round);
+        const messages = await announceNewlyFired(context, loaded, state, result.round);
         if (result.round.verdict === 'critical') context.exitCode = 1;
-        context.emit(resultJson(result), () => formatRound(result));
+        context.emit({ ...resultJson(result), messages }, () => formatRound(result));
         return;
       }
       const interval = intervalMs(options.interval);
@@ -47,10 +48,10 @@ export function registerWatch(program: Command, context: CliContext): void {
       try {
         while (!stop.signal.aborted) {
           const result = await runWatchRound({ plan: loaded, state, env: context.io.env, signal: stop.signal });
-          await announceNewlyFired(context, loaded, state, result.round);
+          const messages = await announceNewlyFired(context, loaded, state, result.round);
           const fired = new Set(result.round.evaluations.filter((e) => e.status !== 'ok').map((e) => `${e.check} ${e.status}`));
           const changed = !previous || previous.verdict !== result.round.verdict || [...fired].some((f) => !previous!.fired.has(f)) || [...previous.fired].some((f) => !fired.has(f));
-          if (context.json) context.io.stdout(`${JSON.stringify(resultJson(result))}\n`);
+          if (context.json) context.io.stdout(`${JSON.stringify({ ...resultJson(result), messages })}\n`);
           else if (changed) {
             // The log shows changes of state only; messages go out when a trigger newly fires.
             context.io.stdout(`${previous ? `[${result.round.at}] changed: ${previous.verdict} → ${result.round.verdict}\n` : ''}${formatRound(result)}\n`);
@@ -67,14 +68,14 @@ export function registerWatch(program: Command, context: CliContext): void {
 }
 
 /** Tells people (the trigger_fired routes) when a round fired a check the round before it had not. */
-async function announceNewlyFired(context: CliContext, loaded: LoadedPlan, state: StateStore, round: WatchRound): Promise<void> {
+async function announceNewlyFired(context: CliContext, loaded: LoadedPlan, state: StateStore, round: WatchRound): Promise<MessageReport[]> {
   const fired = round.evaluations.filter((evaluation) => evaluation.status === 'fired').map((evaluation) => evaluation.check);
-  if (fired.length === 0) return;
+  if (fired.length === 0) return [];
   const before = (await state.watch.list(round.system, 2)).find((other) => other.id !== round.id);
   const previous = before ? await state.watch.get(before.id) : undefined;
   const wasFired = new Set(previous?.goLive === round.goLive ? previous.evaluations.filter((evaluation) => evaluation.status === 'fired').map((evaluation) => evaluation.check) : []);
-  if (fired.every((check) => wasFired.has(check))) return;
-  await announce(context, loaded, state, 'trigger_fired', { system: round.system });
+  if (fired.every((check) => wasFired.has(check))) return [];
+  return announce(context, loaded, state, 'trigger_fired', { system: round.system });
 }
 
 function parseMoment(text: string): Date {

@@ -100,7 +100,16 @@ describe('communications on the demo plan', () => {
       (sum, object) => sum + new Set([...object.createdIds, ...object.edits.map((edit) => edit.id), ...object.deletedIds]).size,
       0,
     );
-    expect((await cli(['watch', '--once'])).code).toBe(1);
+    // The first round that fires tells the team; the next one, firing the same, does not again.
+    const watched = await cli(['watch', '--once']);
+    expect(watched.code).toBe(1);
+    expect(watched.json.messages.map((m: { template: string; status: string }) => `${m.template} ${m.status}`)).toEqual(['internal-team sent']);
+    expect((await cli(['watch', '--once'])).json.messages).toEqual([]);
+    const fired = (await cli(['notify', 'list'])).json.messages.filter((m: { event: string }) => m.event === 'trigger_fired');
+    expect(fired.map((m: { template: string; audience: string; status: string }) => `${m.template} ${m.audience} ${m.status}`)).toEqual(['internal-team team sent']);
+    const firedMail = smtp.mails.find((mail) => mail.messageId === fired[0].id)!;
+    expect(firedMail.subject).toContain('Rollback recommended');
+    expect(firedMail.body).toMatch(/^- data-loss \(fired\): measured Contact: \d+ deleted since go-live/m);
     const decided = await cli(['decide', 'rollback', '--reason', 'records deleted after go-live']);
     expect(decided.code, decided.err).toBe(0);
     // The decision goes to management at once.
