@@ -33,13 +33,13 @@ export const communicate: RunbookStep<RollbackContext> = {
 export function messagesOutcome(reports: readonly MessageReport[]): StepOutcome {
   const count = (status: MessageReport['status']): number => reports.filter((report) => report.status === status).length;
   const failed = reports.filter((report) => report.status === 'failed');
-  const awaiting = count('awaiting_approval');
+  const awaiting = reports.filter((report) => report.status === 'awaiting_approval');
   const parts = [`${count('sent')} of ${reports.length} message(s) sent`];
-  if (awaiting > 0) parts.push(`${awaiting} waiting for approval (cutover notify approve <id>)`);
+  if (awaiting.length > 0) parts.push(`${awaiting.map((report) => `${report.template} to ${report.audience}`).join(', ')} waiting for approval: cutover notify approve ${awaiting.map((report) => report.id).join(' | ')}`);
   if (failed.length > 0) parts.push(`not sent: ${failed.map((report) => `${report.id || report.template} (${failureOf(report)})`).join('; ')} — cutover notify retry <id>`);
   return {
     summary: parts.join('; '),
-    counts: { sent: count('sent'), awaitingApproval: awaiting, failed: failed.length },
+    counts: { sent: count('sent'), awaitingApproval: awaiting.length, failed: failed.length },
     data: { messages: reports.map((report) => ({ id: report.id, template: report.template, audience: report.audience, status: report.status, outboxFile: report.outboxFile, deliveries: report.deliveries.map((d) => ({ channel: d.channel, status: d.status, ...(d.reason ? { reason: d.reason } : {}) })) })) },
   };
 }
