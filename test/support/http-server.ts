@@ -1,7 +1,8 @@
 /**
  * A real HTTP server on 127.0.0.1 for tests of HTTP checks: each path
  * answers as the test says (normally, slowly, with an error status, with
- * another body, or never), and every request is recorded with its headers.
+ * another body, or never), and every request is recorded with its headers
+ * and body.
  * {@link closedPortUrl} gives a URL where nothing listens.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
@@ -12,6 +13,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** The request body as text, complete once the server answers (a hanging answer still records it). */
+  body: string;
 }
 
 /** How a path answers. */
@@ -44,10 +47,17 @@ export async function startHttpServer(): Promise<TestHttpServer> {
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((request, response) => {
-    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: (request.url ?? '/').split('?')[0] ?? '/', headers: request.headers };
+    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: (request.url ?? '/').split('?')[0] ?? '/', headers: request.headers, body: '' };
     requests.push(recorded);
-    // Consume the request body so the connection can answer.
-    request.resume();
+    // Read the whole body before answering, so that what was sent is recorded.
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      recorded.body = Buffer.concat(chunks).toString('utf8');
+      reply(recorded, response);
+    });
+  });
+  const reply = (recorded: RecordedRequest, response: ServerResponse): void => {
     const answer = answers.get(recorded.path);
     if (!answer) {
       respond(response, 404, 'no such path');
@@ -67,7 +77,7 @@ export async function startHttpServer(): Promise<TestHttpServer> {
       send();
     }, answer.delayMs);
     timers.add(timer);
-  });
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
