@@ -14,7 +14,7 @@ import { effectiveCommunications, routeMoments, type Communications, type Moment
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { currentUser, type Delivery, type MessageRecord, type MessageStatus, type StateStore } from '../state/index.js';
 import type { SendResult } from './channels/channel-types.js';
-import { send } from './channels/send.js';
+import { delay, send } from './channels/send.js';
 import type { FactsInput } from './facts.js';
 import { createMessage, type OutgoingMessage } from './message.js';
 import { planChannels, type PlanChannel, type PlanChannels } from './plan-channels.js';
@@ -78,7 +78,8 @@ export class Notifier {
     const pairs: Addressed[] = [];
     for (const route of this.communications.routes) {
       if (!routeMoments(route).includes(moment)) continue;
-      if (route.decision && options.decision !== undefined && route.decision !== options.decision) continue;
+      // A route for one decision sends only when that was decided.
+      if (route.decision && route.decision !== options.decision) continue;
       for (const audience of route.to) {
         if (options.audience !== undefined && audience !== options.audience) continue;
         if (!pairs.some((pair) => pair.template === route.template && pair.audience === audience)) pairs.push({ template: route.template, audience });
@@ -173,12 +174,28 @@ export class Notifier {
 
   /** Sends a failed message again through the channels that failed it. */
   async retry(id: string): Promise<MessageReport> {
+    const staleMs = this.longestSendMs() * 2;
     const refusal = (record: MessageRecord): CutoverError =>
-      new CutoverError('usage', `Message ${id} is ${record.status.replace('_', ' ')}, not failed.`, {
-        hints: record.status === 'awaiting_approval' ? [`approve it: cutover notify approve ${id}`] : ['list the messages: cutover notify list'],
-      });
-    const record = await this.claim(id, 'failed', {}, refusal);
+      record.status === 'sending'
+        ? new CutoverError('usage', `Message ${id} is being sent (since ${record.updatedAt}).`, {
+            hints: [`if the command sending it was stopped, retry it after ${new Date(Date.parse(record.updatedAt) + staleMs).toISOString()}, when no attempt can still be running`],
+          })
+        : new CutoverError('usage', `Message ${id} is ${record.status.replace('_', ' ')}, not failed.`, {
+            hints: record.status === 'awaiting_approval' ? [`approve it: cutover notify approve ${id}`] : ['list the messages: cutover notify list'],
+          });
+    const found = await this.existing(id);
+    // A message left sending by a command that was killed is taken over once no attempt of it can still be running.
+    const stale = found.status === 'sending' && Date.now() - Date.parse(found.updatedAt) > staleMs;
+    const record = await this.claim(id, stale ? 'sending' : 'failed', {}, refusal);
     return this.deliver(record, record.deliveries.filter((delivery) => delivery.status === 'sent' && delivery.channel !== 'outbox'));
+  }
+
+  /** The longest one channel can take with every retry: attempts × timeout plus the waits between them. */
+  private longestSendMs(): number {
+    const { retries = 3, timeoutMs = 10_000, backoff = {} } = this.channels.sendOptions;
+    let total = (retries + 1) * timeoutMs;
+    for (let retry = 1; retry <= retries; retry += 1) total += delay(retry, backoff);
+    return total;
   }
 
   /**

@@ -50,13 +50,14 @@ export function registerNotify(program: Command, context: CliContext): void {
       if (id !== undefined) throw new CutoverError('usage', `notify ${what} takes no id (${id}).`, { hints: ['ids go with approve and retry: cutover notify approve <id>'] });
       if (options.preview && options.send) throw new CutoverError('usage', '--preview and --send together: choose one.', { hints: ['preview first, then send'] });
       const moment = momentOf(what);
-      const pairs = moment ? notifier.routed(moment, options.audience ? { audience: options.audience } : {}) : templatePairs(notifier, what, options.audience, Boolean(options.send));
+      const facts = await currentFacts(loaded, state, moment ?? 'manual');
+      const filter = { ...(options.audience ? { audience: options.audience } : {}), ...(facts.decision ? { decision: facts.decision.decision } : {}) };
+      const pairs = moment ? notifier.routed(moment, filter) : templatePairs(notifier, what, options.audience, Boolean(options.send));
       if (pairs.length === 0) {
         throw new CutoverError('usage', `No route of the plan sends anything at ${what}${options.audience ? ` to ${options.audience}` : ''}.`, {
           hints: ['routes are in communications.routes of the plan (docs/plan.md)', 'send one template anyway: cutover notify <template> --audience <name> --send'],
         });
       }
-      const facts = await currentFacts(loaded, state, moment ?? 'manual');
       if (!options.send) {
         const prepared = await Promise.all(pairs.map((pair) => notifier.prepare(pair, facts, moment ?? 'manual')));
         context.emit({ preview: true, messages: prepared.map(previewJson) }, () => [...prepared.map((message) => previewText(message, notifier)), 'Nothing was sent. Send with --send.'].join('\n\n'));

@@ -31,6 +31,8 @@ export function registerStatus(program: Command, context: CliContext): void {
       const watched = await state.watch.latest(target);
       const decision = await state.decisions.latest(target);
       const findings = await state.findings.list(target, { open: true });
+      const waiting = await state.messages.list({ status: 'awaiting_approval' });
+      const unsent = await state.messages.list({ status: 'failed' });
       const now = Date.now();
       const hoursSince = goLive ? Math.round(((now - Date.parse(goLive.at)) / HOUR) * 10) / 10 : null;
       const window = hoursSince === null ? 'not live' : hoursSince <= 24 ? 'immediate (0-24 h)' : hoursSince <= 24 * 7 ? 'delayed (1-7 days)' : 'past the delayed window (over 7 days)';
@@ -48,6 +50,7 @@ export function registerStatus(program: Command, context: CliContext): void {
           : null,
         decision: decision ? { id: decision.id, decision: decision.decision, reason: decision.reason, by: decision.user, at: decision.at, procedure: decision.procedure, roundId: decision.roundId } : null,
         openFindings: findings.length,
+        messages: { awaitingApproval: waiting.map((message) => message.id), failed: unsent.map((message) => message.id) },
         measuredAt: new Date(now).toISOString(),
       };
       context.emit(result, () => {
@@ -61,6 +64,8 @@ export function registerStatus(program: Command, context: CliContext): void {
           `  go-live: ${goLive ? `${goLive.at}, ${hoursSince} h ago — rollback window: ${window}${goLive.frozenUsers.length ? `; ${count(goLive.frozenUsers.length)} source user(s) frozen` : ''}` : 'not yet'}`,
           ...(result.watch ? [`  last watch: ${result.watch.at}, ${result.watch.verdict}${result.watch.fired.length ? ` (fired: ${result.watch.fired.join(', ')})` : ''}`] : []),
           ...(findings.length > 0 ? [`  open findings: ${findings.length} (cutover finding list)`] : []),
+          ...waiting.map((message) => `  message waiting for approval: ${message.template} to ${message.audience} (cutover notify approve ${message.id})`),
+          ...(unsent.length > 0 ? [`  messages not sent: ${unsent.length} (cutover notify list --status failed; cutover notify retry <id>)`] : []),
           ...(result.decision ? [`  decision: ${result.decision.decision} by ${result.decision.by} at ${result.decision.at}: ${result.decision.reason}`] : []),
         ].join('\n');
       });

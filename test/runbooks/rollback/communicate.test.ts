@@ -157,6 +157,7 @@ describe('communications on the demo plan', () => {
     expect(files.get(byTemplate.get('customer')!.id)).toMatch(/^status: awaiting_approval$/m);
     expect(mails.some((mail) => mail.to.includes(CUSTOMERS[0]!))).toBe(false);
 
+    expect((await cli(['status'])).json.messages).toEqual({ awaitingApproval: [byTemplate.get('customer')!.id], failed: [] });
     const approved = await cli(['notify', 'approve', byTemplate.get('customer')!.id]);
     expect(approved.code, approved.err).toBe(0);
     expect(approved.json.messages[0].status).toBe('sent');
@@ -164,6 +165,7 @@ describe('communications on the demo plan', () => {
     expect(customerMail.to).toEqual(CUSTOMERS);
     expect(customerMail.body).toContain('Nothing you sent us is lost.');
     expect((await cli(['notify', 'approve', byTemplate.get('customer')!.id])).code).toBe(2);
+    expect((await cli(['status'])).json.messages).toEqual({ awaitingApproval: [], failed: [] });
     const listed = await cli(['notify', 'list', '--run', rollback.json.id]);
     expect(listed.json.messages.map((m: { status: string }) => m.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
   });
