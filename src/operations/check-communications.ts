@@ -27,7 +27,7 @@ export function checkCommunications(loaded: LoadedPlan, env: NodeJS.ProcessEnv):
   const problems: string[] = [];
   for (const [index, route] of communications.routes.entries()) {
     if (!templates.has(route.template)) {
-      problems.push(`communications.routes.${index}.template: no template "${route.template}" in ${templatesDir} nor built in (templates: ${[...templates].join(', ')})`);
+      problems.push(`communications.routes[${index}].template: no template "${route.template}" in ${templatesDir} nor built in (templates: ${[...templates].join(', ')})`);
     }
   }
   const channels = planChannels(communications, loaded.dir, env);

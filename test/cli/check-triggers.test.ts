@@ -46,6 +46,23 @@ describe('cutover check with triggers', () => {
     }
   });
 
+  it('checks the communications: a route to a template that does not exist and a channel whose secret cannot be read fail before a rollback needs them', async () => {
+    const clean = JSON.parse((await run(['check', '--plan', path.join(demo, 'cutover.yaml'), '--json'], dir)).out);
+    expect(clean.communications).toMatchObject({ audiences: ['team', 'management', 'customers'], channels: ['outbox'], problems: [] });
+    expect(clean.communications.routes).toContain('rollback_finished: customer → customers');
+    const plan = parseDocument(readFileSync(path.join(demo, 'cutover.yaml'), 'utf8'));
+    plan.setIn(['communications', 'chat'], { 'team-chat': { kind: 'slack', url: 'env:CUTOVER_TEST_UNSET_WEBHOOK' } });
+    plan.setIn(['communications', 'audiences', 'team', 'chat'], ['team-chat']);
+    plan.setIn(['communications', 'routes'], [{ on: 'rollback_finished', template: 'all-hands', to: ['team'] }]);
+    const file = path.join(demo, 'bad-communications.yaml');
+    writeFileSync(file, plan.toString());
+    const { code, out } = await run(['check', '--plan', file], dir);
+    expect(code).toBe(1);
+    expect(out).toContain('✗ Communications: 3 audiences (team, management, customers), 1 routes, channels outbox, team-chat');
+    expect(out).toMatch(/error: communications\.routes\.0\.template: no template "all-hands" in .*templates nor built in/);
+    expect(out).toContain('error: communications.chat.team-chat.url: the environment variable CUTOVER_TEST_UNSET_WEBHOOK is not set.');
+  });
+
   it('lists every problem of the triggers with its path and line, against the systems', async () => {
     const plan = parseDocument(readFileSync(path.join(demo, 'cutover.yaml'), 'utf8'));
     plan.setIn(['triggers', 'probes'], [
