@@ -59,7 +59,7 @@ describe('cutover check with triggers', () => {
     const { code, out } = await run(['check', '--plan', file], dir);
     expect(code).toBe(1);
     expect(out).toContain('✗ Communications: 3 audiences (team, management, customers), 1 routes, channels outbox, team-chat');
-    expect(out).toMatch(/error: communications\.routes\.0\.template: no template "all-hands" in .*templates nor built in/);
+    expect(out).toMatch(/error: communications\.routes\[0\]\.template: no template "all-hands" in .*templates nor built in/);
     expect(out).toContain('error: communications.chat.team-chat.url: the environment variable CUTOVER_TEST_UNSET_WEBHOOK is not set.');
   });
 
