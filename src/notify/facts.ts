@@ -12,7 +12,7 @@
  * missing fact never stops a rollback.
  */
 import { z } from 'zod';
-import { MOMENTS } from '../plan/communications-schema.js';
+import { contactSchema, MOMENTS } from '../plan/communications-schema.js';
 
 const isoTime = z.string().min(1).describe('A moment as ISO 8601 (2025-03-01T02:14:00Z).');
 
@@ -101,15 +101,8 @@ export const recoveryFactsSchema = z
   })
   .describe('Recovery time.');
 
-/** Someone to contact. */
-export const contactFactsSchema = z
-  .strictObject({
-    name: z.string().min(1),
-    role: z.string().optional(),
-    email: z.string().optional(),
-    phone: z.string().optional(),
-  })
-  .describe('A contact.');
+/** Someone to contact: as the plan's communications name them. */
+export const contactFactsSchema = contactSchema;
 
 /** Everything a template may use. */
 export const factsSchema = z

@@ -3,24 +3,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SMTPServer } from 'smtp-server';
 import { readBuiltinTemplate } from '../../src/notify/builtin-templates.js';
 import type { ChannelConfig, SendResult } from '../../src/notify/channels/channel-types.js';
 import { delay, send } from '../../src/notify/channels/send.js';
 import { createMessage, type OutgoingMessage } from '../../src/notify/message.js';
 import { renderTemplate } from '../../src/notify/render.js';
+import { smtpReceiver, type ReceivedMail, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { FULL_FACTS } from './notify-facts.js';
 
 const SMTP_USER = 'cutover';
 const SMTP_PASSWORD = 'S3cret-smtp-pa55word';
 const WEBHOOK_TOKEN = 'T0KEN4b9f2e7c1d8a6x';
-
-interface Mail {
-  from: string | undefined;
-  to: string[];
-  data: string;
-}
 
 interface Hook {
   path: string;
@@ -28,9 +23,9 @@ interface Hook {
 }
 
 let dir: string;
-let smtp: SMTPServer;
+let smtp: SmtpReceiver;
 let smtpPort: number;
-const mails: Mail[] = [];
+let mails: ReceivedMail[] = [];
 let http: Server;
 let httpBase: string;
 const hooks: Hook[] = [];
@@ -51,29 +46,9 @@ async function readBody(request: IncomingMessage): Promise<string> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cutover-notify-'));
-  smtp = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) callback(null, { user: auth.username });
-      else callback(new Error('Invalid username or password'));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          data: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as AddressInfo).port)));
+  smtp = await smtpReceiver(SMTP_USER, SMTP_PASSWORD);
+  smtpPort = smtp.port;
+  mails = smtp.mails;
 
   http = createServer((request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
@@ -105,7 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   http?.closeAllConnections();
   await new Promise((resolve) => http?.close(resolve));
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -148,10 +123,10 @@ describe('channels against real local receivers', () => {
     const mail = mails.at(-1);
     expect(mail?.from).toBe('cutover@acme.test');
     expect(mail?.to).toEqual(['team@acme.test', 'ops@acme.test']);
-    expect(mail?.data).toMatch(/^Subject: \[Acme CRM move\] Rollback completed: legacy is back\r?$/m);
-    expect(mail?.data).toContain(`X-Cutover-Message: ${message.id}`);
-    expect(mail?.data).toContain('Total: 600.3 seconds');
-    produced.push(mail?.data ?? '');
+    expect(mail?.raw).toMatch(/^Subject: \[Acme CRM move\] Rollback completed: legacy is back\r?$/m);
+    expect(mail?.raw).toContain(`X-Cutover-Message: ${message.id}`);
+    expect(mail?.raw).toContain('Total: 600.3 seconds');
+    produced.push(mail?.raw ?? '');
   });
 
   test('SMTP: a wrong password fails at once with the reason and without the password', async () => {

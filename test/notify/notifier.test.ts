@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Notifier, type MessageReport } from '../../src/notify/notifier.js';
 import { parsePlan } from '../../src/plan/load-plan.js';
 import type { StateStore } from '../../src/state/index.js';
-import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { closedPortUrl, startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { smtpReceiver, type ReceivedMail, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { createTestState, STATE_KINDS, type TestState } from '../state/helpers.js';
 import { FULL_FACTS } from './notify-facts.js';
 
@@ -22,80 +21,24 @@ const TEAM_SUBJECT = '[Acme CRM move] Rollback done: salesforce back to legacy';
 const MANAGEMENT_SUBJECT = '[Acme CRM move] Escalation: rollback of salesforce (rollback)';
 const CUSTOMER_SUBJECT = 'Service update from Acme CRM move';
 
-/** A mail the local SMTP server accepted. */
-interface Mail {
-  from: string | undefined;
-  to: string[];
-  messageId: string;
-  subject: string;
-  body: string;
-}
-
-let smtp: SMTPServer;
+let smtp: SmtpReceiver;
 let smtpPort: number;
-const mails: Mail[] = [];
-/** While set, the server answers every RCPT TO with 451 (a temporary failure, worth retrying). */
-let refuseRecipients = false;
-const refusedRecipients: string[] = [];
+let mails: ReceivedMail[] = [];
 let hooks: TestHttpServer;
 /** Everything cutover produced that a secret could leak into: reports, errors, outbox files. */
 const produced: string[] = [];
 const projects: string[] = [];
 
-/** The headers and plain-text body of a raw mail, quoted-printable decoded. */
-function parseMail(raw: string): { headers: Map<string, string>; body: string } {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const headers = new Map<string, string>();
-  for (const line of head.split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  let body = raw.slice(split + 4);
-  if (/quoted-printable/i.test(headers.get('content-transfer-encoding') ?? '')) {
-    body = Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-  }
-  return { headers, body: body.replace(/\r\n/g, '\n') };
-}
-
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) callback(null, { user: auth.username });
-      else callback(new Error('Invalid username or password'));
-    },
-    onRcptTo(address, _session, callback) {
-      if (!refuseRecipients) return callback();
-      refusedRecipients.push(address.address);
-      callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const { headers, body } = parseMail(Buffer.concat(chunks).toString('utf8'));
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          messageId: headers.get('x-cutover-message') ?? '',
-          subject: headers.get('subject') ?? '',
-          body,
-        });
-        callback();
-      });
-    },
-  });
-  smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as AddressInfo).port)));
+  smtp = await smtpReceiver(SMTP_USER, SMTP_PASSWORD);
+  smtpPort = smtp.port;
+  mails = smtp.mails;
   hooks = await startHttpServer();
 });
 
 afterAll(async () => {
   await hooks?.close();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
   for (const dir of projects) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -196,7 +139,7 @@ const byAudience = (reports: readonly MessageReport[], audience: string): Messag
   return report;
 };
 
-const mailsOf = (report: Pick<MessageReport, 'id'>): Mail[] => mails.filter((mail) => mail.messageId === report.id);
+const mailsOf = (report: Pick<MessageReport, 'id'>): ReceivedMail[] => mails.filter((mail) => mail.messageId === report.id);
 const channelsOf = (report: MessageReport): Record<string, string> => Object.fromEntries(report.deliveries.map((delivery) => [delivery.channel, delivery.status]));
 
 describe.each(STATE_KINDS)('the notifier with the %s state', (kind) => {
@@ -227,9 +170,9 @@ describe.each(STATE_KINDS)('the notifier with the %s state', (kind) => {
     expect(management.subject).toBe(MANAGEMENT_SUBJECT);
 
     // Email: the team's addresses in one mail, management's in another, nothing to customers yet.
-    expect(mailsOf(team)).toEqual([{ from: 'cutover@acme.test', to: TEAM, messageId: team.id, subject: TEAM_SUBJECT, body: expect.stringContaining('Work in legacy from now on; salesforce stays frozen.') }]);
+    expect(mailsOf(team)).toEqual([{ from: 'cutover@acme.test', to: TEAM, messageId: team.id, subject: TEAM_SUBJECT, raw: expect.any(String), body: expect.stringContaining('Work in legacy from now on; salesforce stays frozen.') }]);
     expect(mailsOf(team)[0]?.body).toContain('Decision: rollback by dana');
-    expect(mailsOf(management)).toEqual([{ from: 'cutover@acme.test', to: MANAGEMENT, messageId: management.id, subject: MANAGEMENT_SUBJECT, body: expect.any(String) }]);
+    expect(mailsOf(management)).toEqual([{ from: 'cutover@acme.test', to: MANAGEMENT, messageId: management.id, subject: MANAGEMENT_SUBJECT, raw: expect.any(String), body: expect.any(String) }]);
     expect(mailsOf(customers)).toEqual([]);
     expect(mails.slice(mailsBefore).flatMap((mail) => mail.to).sort()).toEqual([...MANAGEMENT, ...TEAM].sort());
 
@@ -281,7 +224,7 @@ describe.each(STATE_KINDS)('the notifier with the %s state', (kind) => {
     const approved = kept(await p.notifier.approve(id, 'dana'));
     expect(approved).toMatchObject({ id, status: 'sent' });
     expect(channelsOf(approved)).toEqual({ outbox: 'sent', email: 'sent' });
-    expect(mailsOf({ id })).toEqual([{ from: 'cutover@acme.test', to: CUSTOMERS, messageId: id, subject: CUSTOMER_SUBJECT, body: expect.stringContaining('Nothing you sent us is lost.') }]);
+    expect(mailsOf({ id })).toEqual([{ from: 'cutover@acme.test', to: CUSTOMERS, messageId: id, subject: CUSTOMER_SUBJECT, raw: expect.any(String), body: expect.stringContaining('Nothing you sent us is lost.') }]);
     const recorded = await state.messages.get(id);
     expect(recorded).toMatchObject({ status: 'sent', approvedBy: 'dana' });
     expect(Date.parse(recorded?.approvedAt ?? '')).toBeGreaterThanOrEqual(before);
@@ -318,13 +261,13 @@ describe.each(STATE_KINDS)('the notifier with the %s state', (kind) => {
 
   it('fails the email after the retries when the SMTP server refuses, still sends the chat, and a retry after the fix re-sends the email only', async () => {
     const p = project(`refused-${kind}`, state);
-    refusedRecipients.length = 0;
-    refuseRecipients = true;
+    smtp.refused.length = 0;
+    smtp.refuse.recipients = true;
     let report: MessageReport;
     try {
       [report] = kept(await p.notifier.announce({ event: 'rollback_finished', runId: `run-refused-${kind}` }, FULL_FACTS, { audience: 'team' })) as [MessageReport];
     } finally {
-      refuseRecipients = false;
+      smtp.refuse.recipients = false;
     }
     expect(report.status).toBe('failed');
     const email = report.deliveries.find((delivery) => delivery.channel === 'email');
@@ -332,7 +275,7 @@ describe.each(STATE_KINDS)('the notifier with the %s state', (kind) => {
     expect(email?.reason).toMatch(/451 Mailbox busy, try again later/);
     expect(email?.reason).toMatch(/\(after 3 attempts\)$/);
     // Each attempt offered both recipients and had both refused.
-    expect(refusedRecipients.filter((address) => address === TEAM[0])).toHaveLength(3);
+    expect(smtp.refused.filter((address) => address === TEAM[0])).toHaveLength(3);
     expect(channelsOf(report)).toEqual({ outbox: 'sent', email: 'failed', 'team-chat': 'sent' });
     expect(mailsOf(report)).toEqual([]);
     expect(p.slack()).toHaveLength(1);
@@ -357,13 +300,7 @@ describe.each(STATE_KINDS)('the notifier with the %s state', (kind) => {
   });
 
   it('fails the email with the reason when no SMTP server listens, after the retries', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const probe = new SMTPServer({ logger: false });
-      probe.listen(0, '127.0.0.1', () => {
-        const { port } = probe.server.address() as AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
+    const closed = Number(new URL(await closedPortUrl()).port);
     const p = project(`closed-${kind}`, state, { smtpPort: closed });
     const [report] = kept(await p.notifier.announce({ event: 'rollback_finished', runId: `run-closed-${kind}` }, FULL_FACTS, { audience: 'management' }));
     expect(report?.status).toBe('failed');

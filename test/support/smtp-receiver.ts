@@ -18,20 +18,27 @@ export interface ReceivedMail {
   subject: string;
   /** The X-Cutover-Message header. */
   messageId: string | undefined;
-  /** The body, decoded from quoted-printable or base64. */
+  /** The body, decoded from quoted-printable or base64, with \n line ends. */
   body: string;
 }
 
 /** A running receiver. */
 export interface SmtpReceiver {
   port: number;
+  /** Every mail accepted, in order. */
   mails: ReceivedMail[];
+  /** While `recipients` is set, every RCPT TO is answered 451 (a temporary failure, worth retrying). */
+  refuse: { recipients: boolean };
+  /** The recipients refused so far. */
+  refused: string[];
   close(): Promise<void>;
 }
 
 /** Starts a server that accepts `user`/`password` only. */
 export async function smtpReceiver(user: string, password: string): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
+  const refuse = { recipients: false };
+  const refused: string[] = [];
   const server = new SMTPServer({
     authOptional: false,
     allowInsecureAuth: true,
@@ -40,6 +47,11 @@ export async function smtpReceiver(user: string, password: string): Promise<Smtp
     onAuth(auth, _session, callback) {
       if (auth.username === user && auth.password === password) callback(null, { user: auth.username });
       else callback(new Error('Invalid username or password'));
+    },
+    onRcptTo(address, _session, callback) {
+      if (!refuse.recipients) return callback();
+      refused.push(address.address);
+      callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -54,7 +66,7 @@ export async function smtpReceiver(user: string, password: string): Promise<Smtp
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
-  return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { port, mails, refuse, refused, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** A TCP server that accepts connections and says nothing, as a hung mail server does. */
@@ -85,7 +97,8 @@ function decodeMail(raw: string): Pick<ReceivedMail, 'subject' | 'messageId' | '
   const header = (name: string): string | undefined => new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1];
   const encoding = header('Content-Transfer-Encoding')?.toLowerCase();
   const body = raw.slice(split + 4);
-  return { subject: decodeWords(header('Subject') ?? ''), messageId: header('X-Cutover-Message'), body: encoding === 'quoted-printable' ? quotedPrintable(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body };
+  const decoded = encoding === 'quoted-printable' ? quotedPrintable(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
+  return { subject: decodeWords(header('Subject') ?? ''), messageId: header('X-Cutover-Message'), body: decoded.replace(/\r\n/g, '\n') };
 }
 
 /** RFC 2047 encoded words (=?UTF-8?Q?…?= and =?UTF-8?B?…?=). */
