@@ -2,6 +2,7 @@
  * Turning a backed-up system description back into definitions, so a
  * restore into an empty database can create the objects first.
  */
+import { literalDefault } from '../core/default-value.js';
 import type { FieldDefinition, ObjectDefinition, ObjectDescription, SystemDescription } from '../connectors/contract.js';
 
 /** One object's definition. References become constraints only where the original declared them. */
@@ -14,6 +15,9 @@ export function definitionOf(object: ObjectDescription): ObjectDefinition {
     if (field.autoAssigned && field.primaryKey) definition.autoAssigned = true;
     if (field.unique && !field.primaryKey) definition.unique = true;
     if (field.picklistValues?.length) definition.picklistValues = [...field.picklistValues];
+    // A literal default is kept, so that a record written without the field gets what the original would have given it.
+    const fallback = literalDefault(field.defaultValue, field.type);
+    if (fallback !== undefined) definition.defaultValue = fallback;
     if (field.references && !field.references.polymorphic) {
       definition.references = { object: field.references.object, field: field.references.field, constraint: field.references.source === 'constraint' };
     }

@@ -7,6 +7,7 @@
  * not know, neither in the baseline snapshot nor created before go-live,
  * read back whole.
  */
+import { literalDefault } from '../../core/default-value.js';
 import type { Connector, CrmRecord, FieldDescription, ObjectDescription } from '../../connectors/contract.js';
 import { throwIfAborted } from '../../core/errors.js';
 import type { CompiledMapping, CompiledObjectMapping, SourceRecord } from '../../core/mapping/index.js';
@@ -230,11 +231,8 @@ function owner(
 
 /** A field's default as the system states it (`0`, `'Open'`, `(false)`), compared with a value. */
 function isDefault(value: Value, field: FieldDescription): boolean {
-  if (field.defaultValue === undefined || field.defaultValue === null) return false;
-  const text = String(field.defaultValue).trim().replace(/^\(+|\)+$/g, '').replace(/::[a-z ]+$/i, '').replace(/^'(.*)'$/s, '$1');
-  if (typeof value === 'boolean') return value ? /^(1|true|b'1')$/i.test(text) : /^(0|false|b'0')$/i.test(text);
-  if (typeof value === 'number') return text !== '' && Number(text) === value;
-  return typeof value === 'string' && value === text;
+  const fallback = literalDefault(field.defaultValue, typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'decimal' : 'string');
+  return fallback !== undefined && fallback === value;
 }
 
 /** Values of a new target record in fields the mapping does not fill: nothing in the source receives them. */
