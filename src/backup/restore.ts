@@ -168,8 +168,18 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreReport
     });
   }
 
-  // Records created since that still had references pointing at them before the updates: try again.
-  for (const prune of prunes) if (prune.ids.length > 0) await pruneRecords(connector, prune.object, prune.ids, report, true);
+  // Records created since that still had references pointing at them before the updates: try again, as long as
+  // each pass deletes some (a chain of records pointing at each other, such as contacts reporting to contacts, goes
+  // one level a pass); the last pass reports what is left.
+  for (let remaining = prunes.reduce((sum, prune) => sum + prune.ids.length, 0); remaining > 0; ) {
+    for (const prune of prunes) if (prune.ids.length > 0) prune.ids = await pruneRecords(connector, prune.object, prune.ids, report, false);
+    const left = prunes.reduce((sum, prune) => sum + prune.ids.length, 0);
+    if (left === remaining) {
+      for (const prune of prunes) if (prune.ids.length > 0) await pruneRecords(connector, prune.object, prune.ids, report, true);
+      break;
+    }
+    remaining = left;
+  }
   return finish(report, started);
 }
 
