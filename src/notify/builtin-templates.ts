@@ -15,6 +15,7 @@ export const BUILTIN_TEMPLATES = [
   'go-live',
   'rollback-started',
   'rollback-completed',
+  'drill-finished',
 ] as const;
 
 /** A built-in template name. */

@@ -124,7 +124,7 @@ export const DEFAULT_ROUTES: readonly Route[] = [
   { on: 'rollback_finished', template: 'customer', to: ['customers'] },
   { on: 'rollback_failed', template: 'rollback-completed', to: ['team'] },
   { on: 'rollback_failed', template: 'management-escalation', to: ['management'] },
-  { on: 'drill_finished', template: 'rollback-completed', to: ['team'] },
+  { on: 'drill_finished', template: 'drill-finished', to: ['team'] },
 ];
 
 /** The default audiences: the team and management, through the outbox only. */

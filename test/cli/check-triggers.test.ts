@@ -31,9 +31,9 @@ describe('cutover check with triggers', () => {
 
   it('checks the message templates init copied beside the plan, failing on an unknown variable before any rollback', async () => {
     const templates = path.join(demo, 'templates');
-    expect(readdirSync(templates).sort()).toEqual(['customer.md', 'go-live.md', 'internal-team.md', 'management-escalation.md', 'post-rollback-next-steps.md', 'rollback-completed.md', 'rollback-started.md']);
+    expect(readdirSync(templates).sort()).toEqual(['customer.md', 'drill-finished.md', 'go-live.md', 'internal-team.md', 'management-escalation.md', 'post-rollback-next-steps.md', 'rollback-completed.md', 'rollback-started.md']);
     const clean = JSON.parse((await run(['check', '--plan', path.join(demo, 'cutover.yaml'), '--json'], dir)).out);
-    expect(clean.templates).toEqual({ checked: 7, problems: [] });
+    expect(clean.templates).toEqual({ checked: 8, problems: [] });
     const customer = path.join(templates, 'customer.md');
     const original = readFileSync(customer, 'utf8');
     writeFileSync(customer, `${original}\nWe expect to be back by {{ recovery.expected_bak_at }}.\n`);

@@ -118,7 +118,7 @@ export function registerRollback(program: Command, context: CliContext): void {
         safetyBackup: () => safetyBackup(context, systems.source, secret, 'restoring'),
       };
       const progress = runbookProgress(context.io, { json: context.json });
-      const steps = rollbackSteps(mode);
+      const steps = withFault(rollbackSteps(mode), context.io.env['CUTOVER_INJECT_FAULT'], [systems.source, systems.target]);
       if (!options.dryRun && !resume) {
         // Told at once, in the background: the steps do not wait for a mail server.
         rollback.background.push(
@@ -213,6 +213,27 @@ async function tellFailure(context: CliContext, rollback: RollbackContext, runId
   } catch (error) {
     context.io.stderr(`The failure could not be announced: ${error instanceof Error ? error.message : String(error)}\n`);
   }
+}
+
+/**
+ * Rehearsing a failure (`cutover drill --inject-fault <step>`): the named
+ * step fails before it writes. Only where both systems are sandboxes.
+ */
+function withFault(steps: ReturnType<typeof rollbackSteps>, fault: string | undefined, systems: SystemTarget[]): ReturnType<typeof rollbackSteps> {
+  if (!fault) return steps;
+  const production = systems.filter((system) => system.environment !== 'sandbox');
+  if (production.length > 0) throw new CutoverError('usage', `CUTOVER_INJECT_FAULT is set, but ${production.map((system) => system.name).join(' and ')} is not a sandbox: faults are rehearsed in sandboxes only.`, { hints: ['unset CUTOVER_INJECT_FAULT'] });
+  if (!steps.some((step) => step.name === fault)) throw new CutoverError('usage', `CUTOVER_INJECT_FAULT names no step of this rollback: ${fault}.`, { hints: [`steps: ${steps.map((step) => step.name).join(', ')}`] });
+  return steps.map((step) =>
+    step.name !== fault
+      ? step
+      : {
+          ...step,
+          apply: async () => {
+            throw new CutoverError('write.failed', `injected fault: ${step.name} failed before writing anything (a rehearsal of this failure)`);
+          },
+        },
+  );
 }
 
 /** The newest rollback of the system that did not finish. */
