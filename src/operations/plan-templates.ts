@@ -354,6 +354,12 @@ triggers:
       severity: warning
       object: Lead
       where: { all: [{ field: OwnerId, isNull: true }, { field: CreatedDate, before: now-30m }] }
+    # On the source: what \`cutover drill\` runs against the restored legacy CRM as a smoke test.
+    - name: legacy-opportunities-have-account
+      system: legacy
+      object: opportunities
+      where: { all: [{ field: account_id, isNull: true }, { field: deleted, equals: false }] }
+      expect: { max: 0 }
   # integrations:
   #   - name: billing-api
   #     url: https://billing.example.com/health

@@ -25,7 +25,7 @@ describe('cutover check with triggers', () => {
     const { code, out } = await run(['check', '--plan', path.join(demo, 'cutover.yaml')], dir);
     expect(code).toBe(0);
     expect(out).toContain(
-      '✓ Triggers: 6 checks (data-loss, workflow.open-opportunities-have-owner, workflow.new-leads-assigned, adoption, security.admins, security.findings), no problems',
+      '✓ Triggers: 7 checks (data-loss, workflow.open-opportunities-have-owner, workflow.new-leads-assigned, workflow.legacy-opportunities-have-account, adoption, security.admins, security.findings), no problems',
     );
   });
 

@@ -73,6 +73,7 @@ describe('watch on the demo after go-live', () => {
       'data-loss ok',
       'workflow.open-opportunities-have-owner ok',
       'workflow.new-leads-assigned ok',
+      'workflow.legacy-opportunities-have-account ok',
       'adoption ok',
       'security.admins ok',
       'security.findings ok',
