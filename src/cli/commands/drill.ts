@@ -9,6 +9,7 @@ import { backupSecret } from '../../backup/backup-key.js';
 import { CutoverError } from '../../core/errors.js';
 import { Notifier, planFacts, recoveryFacts, type FactsInput } from '../../notify/index.js';
 import { drillReportHtml, drillReportMarkdown, type DrillReport } from '../../report/index.js';
+import { humanSeconds } from '../../report/report-figures.js';
 import { newRunId } from '../../runbooks/migrate/run-migration.js';
 import { STATE_DIR } from '../../state/index.js';
 import { messagesLine } from '../announce.js';
@@ -148,11 +149,11 @@ function drillFacts(loaded: Parameters<typeof planFacts>[0], report: DrillReport
 function formatDrill(report: DrillReport): string {
   const rollback = report.rollback;
   const lines = [
-    `Drill ${report.id} (${report.mode} rollback): ${report.status === 'passed' ? 'PASSED' : `FAILED (${report.failed.join(', ')})`} in ${report.seconds} s.`,
+    `Drill ${report.id} (${report.mode} rollback): ${report.status === 'passed' ? 'PASSED' : `FAILED (${report.failed.join(', ')})`} in ${humanSeconds(report.seconds)}.`,
     rollback?.seconds != null
-      ? `  rollback: ${rollback.seconds} s against an RTO of ${report.rto.objective} — ${report.rto.verdict}${report.rto.marginSeconds !== null ? `, ${Math.abs(report.rto.marginSeconds)} s ${report.rto.marginSeconds >= 0 ? 'to spare' : 'over'}` : ''}`
+      ? `  rollback: ${humanSeconds(rollback.seconds)} against an RTO of ${report.rto.objective} — ${report.rto.verdict}${report.rto.marginSeconds !== null ? `, ${humanSeconds(Math.abs(report.rto.marginSeconds))} ${report.rto.marginSeconds >= 0 ? 'to spare' : 'over'}` : ''}`
       : `  rollback: did not finish${rollback ? ` (${rollback.steps.find((step) => step.status === 'failed')?.title ?? 'a step failed'})` : ''}`,
-    ...(report.estimate ? [`  estimate for production: ${report.estimate.seconds} s — ${report.estimate.verdict}`] : []),
+    ...(report.estimate ? [`  estimate for production: ${humanSeconds(report.estimate.seconds)} — ${report.estimate.verdict} (assumptions in the report)`] : []),
     ...report.checks.map((check) => `  ${check.status === 'passed' ? '✓' : '✗'} ${check.name}: ${check.detail}`),
     `Report: ${report.files.html}`,
   ];
