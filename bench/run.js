@@ -8,7 +8,9 @@
  * Defaults: 1,000,000 records of the legacy shape; then backup, verify,
  * restore and diff of the same number of records (BENCH_SKIP_BACKUP=1 skips them);
  * then the demo migration of 100,000 records and its reset
- * (BENCH_MIGRATE_RECORDS, BENCH_SKIP_MIGRATE=1).
+ * (BENCH_MIGRATE_RECORDS, BENCH_SKIP_MIGRATE=1); the immediate rollback of
+ * 100,000 (BENCH_ROLLBACK_RECORDS, BENCH_SKIP_ROLLBACK=1); and the whole demo
+ * with 2,000 records (BENCH_DEMO_RECORDS=2000,1000000; BENCH_SKIP_DEMO=1).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -54,6 +56,14 @@ if (process.env.BENCH_SKIP_ROLLBACK !== '1') {
   process.stderr.write(`immediate rollback of the demo with ${rollbackRecords} records after a day of use\n`);
   const output = execFileSync(process.execPath, [path.join(here, 'rollback.mjs'), '--records', rollbackRecords], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   results.push(JSON.parse(output));
+}
+
+if (process.env.BENCH_SKIP_DEMO !== '1') {
+  for (const demoRecords of (process.env.BENCH_DEMO_RECORDS ?? '2000').split(',').map((s) => s.trim()).filter(Boolean)) {
+    process.stderr.write(`the demo's whole story with ${demoRecords} records\n`);
+    const output = execFileSync(process.execPath, [path.join(here, 'demo.mjs'), '--records', demoRecords], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    results.push(JSON.parse(output));
+  }
 }
 
 const stamp = new Date().toISOString();

@@ -218,7 +218,7 @@ async function phaseChecks(options: DrillOptions, drillLoaded: LoadedPlan, drill
   const checks: DrillCheck[] = [];
   const runSteps = await drillState.steps.list(rollback.runId);
   const archive = runSteps.find((step) => step.name === 'export-delta')?.result?.['data'] as { archive?: string } | undefined;
-  return withSystem({ ...options, loaded: drillLoaded }, source, async (connector) => {
+  return withSystem(options, source, async (connector) => {
     checks.push(await restorationCheck(drillState, target, options.secret, connector, source));
     checks.push(await exportCheck(archive?.archive, options.secret, simulated, drillState, target));
     checks.push(usersCheck(usersBefore, await userStates(connector), source));
@@ -250,7 +250,8 @@ async function userStates(connector: Connector): Promise<UserStates> {
   return new Map((await connector.listUsers()).map((user) => [user.id, { active: user.active, frozen: user.frozen }]));
 }
 
-async function withSystem<T>(options: Pick<DrillOptions, 'dir' | 'env'> & { loaded?: LoadedPlan }, name: string, work: (connector: Connector) => Promise<T>): Promise<T> {
+/** Opens a system of the drill plan for `work`, and closes it. */
+async function withSystem<T>(options: Pick<DrillOptions, 'dir' | 'env'>, name: string, work: (connector: Connector) => Promise<T>): Promise<T> {
   const plan = loadPlan(path.join(options.dir, 'cutover.yaml'));
   const connector = await openSystem(systemFromPlan(plan, name, options.env));
   try {
