@@ -60,7 +60,6 @@ export async function runDrill(options: DrillOptions): Promise<Omit<DrillReport,
   const { plan: drill } = options;
   let stopped = false;
   let simulated: any;
-  let rollbackRun: CommandRun | undefined;
   let usersBefore: UserStates | undefined;
 
   const phase = async (name: string, title: string, work: () => Promise<string>): Promise<void> => {
@@ -143,7 +142,7 @@ export async function runDrill(options: DrillOptions): Promise<Omit<DrillReport,
     return `decision ${decided.json.id}`;
   });
   await phase('rollback', `Roll back (${options.mode})`, async () => {
-    rollbackRun = await options.run(['rollback', '--mode', options.mode, '--yes'], options.fault ? { CUTOVER_INJECT_FAULT: options.fault } : {});
+    const rollbackRun = await options.run(['rollback', '--mode', options.mode, '--yes'], options.fault ? { CUTOVER_INJECT_FAULT: options.fault } : {});
     if (rollbackRun.code !== 0) throw new Error(`cutover rollback: ${rollbackRun.error ?? `exit ${rollbackRun.code}`}`);
     return `run ${rollbackRun.json.id}: every step succeeded in ${rollbackRun.json.seconds} s`;
   });
@@ -172,8 +171,12 @@ export async function runDrill(options: DrillOptions): Promise<Omit<DrillReport,
       };
     }
     if (rollback?.status === 'succeeded' && drillState) {
-      const verify = await phaseChecks(options, drillLoaded, drillState, rollback, simulated, usersBefore);
-      checks.push(...verify);
+      try {
+        checks.push(...(await phaseChecks(options, drillLoaded, drillState, rollback, simulated, usersBefore)));
+      } catch (error) {
+        // A check that cannot run is a failed check, and the report is still written.
+        checks.push({ name: 'verification', kind: 'restoration', status: 'failed', detail: `the checks could not run: ${error instanceof Error ? error.message : String(error)}` });
+      }
     }
   } finally {
     await drillState?.close();
