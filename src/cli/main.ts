@@ -18,6 +18,7 @@ import { registerDecide } from './commands/decide.js';
 import { registerNotify } from './commands/notify.js';
 import { registerDrill } from './commands/drill.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerFinding } from './commands/finding.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerVerifyMigration } from './commands/verify-migration.js';
@@ -51,7 +52,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 Exit codes: 0 ok · 1 the command's check found a problem · 2 bad usage or input · 3 an operation failed.
 Start with \`cutover init --demo --dir demo\`, then \`cutover check --plan demo/cutover.yaml\`.`,
     );
-  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerBackup, registerBackups, registerVerify, registerRestore, registerDiff, registerSnapshot, registerMigrate, registerVerifyMigration, registerLedger, registerReset, registerGoLive, registerSimulate, registerWatch, registerDecide, registerFinding, registerRollback, registerReconcile, registerNotify, registerDrill, registerDemo, registerStatus, registerSchema]) {
+  for (const register of [registerInit, registerCheck, registerDescribe, registerGenerate, registerBackup, registerBackups, registerVerify, registerRestore, registerDiff, registerSnapshot, registerMigrate, registerVerifyMigration, registerLedger, registerReset, registerGoLive, registerSimulate, registerWatch, registerDecide, registerFinding, registerRollback, registerReconcile, registerNotify, registerDrill, registerDemo, registerDashboard, registerStatus, registerSchema]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) });

@@ -1,0 +1,52 @@
+/**
+ * `cutover dashboard`: the war room's data, served from the state store on
+ * a local port. This first part serves the JSON API under `/api/` (the
+ * page comes with it later); actions need the token printed at start-up.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { serve } from '@hono/node-server';
+import { CutoverError } from '../../core/errors.js';
+import { resolveSecret } from '../../plan/secrets.js';
+import { dashboardApi } from '../../web/dashboard-api.js';
+import type { CliContext } from '../context.js';
+import { wholeNumber } from './options.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Adds the command. */
+export function registerDashboard(program: Command, context: CliContext): void {
+  program
+    .command('dashboard')
+    .description('serve the state of the migration and its rollback as a JSON API under /api/ (status, timeline, runs, ledger, messages, drills) on a local port, until stopped; approving a message needs the token it prints')
+    .option('--port <port>', 'the port (0: any free one)', wholeNumber('--port'), 4820)
+    .option('--host <host>', 'the address to listen on; anything but loopback exposes the state to the network', '127.0.0.1')
+    .option('--token <secret>', 'the token actions need, as env:NAME or file:PATH (default: a new random one, printed)')
+    .action(async (options: { port: number; host: string; token?: string }) => {
+      const loaded = context.plan();
+      const state = await context.state();
+      if (!state) throw new CutoverError('internal', 'No state store.');
+      const token = options.token ? resolveSecret(options.token, '--token', context.io.cwd, context.io.env) : randomBytes(18).toString('base64url');
+      if (!LOOPBACK.has(options.host)) context.io.stderr(`Warning: listening on ${options.host}, not loopback: anyone who can reach it reads the state. Put TLS in front of it.\n`);
+      const app = dashboardApi({ loaded, state, env: context.io.env, token });
+      const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+        const started = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(started));
+        started.once('error', (error: NodeJS.ErrnoException) =>
+          reject(new CutoverError(error.code === 'EADDRINUSE' ? 'usage' : 'io.failed', `Cannot listen on ${options.host}:${options.port}: ${error.message}`, { hints: ['choose another with --port'], cause: error })),
+        );
+      });
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+      context.emit({ url, api: `${url}/api/status`, ...(options.token ? {} : { token }) }, () => [`Dashboard of ${loaded.plan.project.name}: ${url}/api/status`, options.token ? 'Actions take the token you gave.' : `Actions take this token: ${token}`, 'Stop it with Ctrl-C.'].join('\n'));
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          server.close(() => resolve());
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
