@@ -12,8 +12,11 @@ import { isCutoverError } from '../core/errors.js';
 import { Notifier } from '../notify/notifier.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import type { LedgerFilter, StateStore } from '../state/index.js';
+import { dashboardPage } from './dashboard-page.js';
 import { dashboardStatus } from './dashboard-status.js';
 import { dashboardTimeline } from './dashboard-timeline.js';
+import { dashboardTriggers } from './dashboard-triggers.js';
+import { migrationSystems } from '../operations/migration-setup.js';
 
 /** What the API reads and how actions are allowed. */
 export interface DashboardOptions {
@@ -31,6 +34,7 @@ export function dashboardApi(options: DashboardOptions): Hono {
   const { state, loaded } = options;
   const app = new Hono();
 
+  app.get('/', (c) => c.html(dashboardPage(loaded.plan.project.name)));
   app.get('/api/status', async (c) => c.json(await dashboardStatus(loaded, state, options.env)));
   app.get('/api/timeline', async (c) => c.json({ events: await dashboardTimeline(loaded, state) }));
   app.get('/api/runs/:id', async (c) => {
@@ -38,6 +42,7 @@ export function dashboardApi(options: DashboardOptions): Hono {
     if (!run) return problem(c, 404, `There is no run ${c.req.param('id')}.`);
     return c.json({ ...run, steps: await state.steps.list(run.id) });
   });
+  app.get('/api/triggers', async (c) => c.json(await dashboardTriggers(state, migrationSystems(loaded, options.env).target.name)));
   app.get('/api/messages', async (c) => c.json({ messages: await state.messages.list({ limit: 200 }) }));
   app.get('/api/drills', async (c) => c.json({ drills: await state.runs.list({ kind: 'drill' }) }));
   app.get('/api/ledger', async (c) => {

@@ -64,6 +64,16 @@ describe('the dashboard API', () => {
     expect(events.filter((event) => event.kind === 'run').map((event) => event.title.split(' ')[0])).toEqual(['migrate', 'simulate', 'rollback']);
   });
 
+  it('serves each trigger now, with its evidence, and its history over the rounds', async () => {
+    const { body } = await get('/api/triggers');
+    expect(body.verdict).toBe('critical');
+    const dataLoss = body.triggers.find((trigger: { check: string }) => trigger.check === 'data-loss');
+    expect(dataLoss.current).toMatchObject({ status: 'fired', threshold: expect.stringContaining('deleted') });
+    expect(dataLoss.current.measured).toMatch(/deleted since go-live/);
+    expect(Object.keys(dataLoss.current.evidence).length).toBeGreaterThan(0);
+    expect(dataLoss.history.map((point: { status: string }) => point.status)).toEqual(['fired']);
+  });
+
   it('serves a run with its steps, and a 404 for one that does not exist', async () => {
     const run = await get(`/api/runs/${rollbackId}`);
     expect(run.body.steps.map((step: { name: string; status: string }) => `${step.name} ${step.status}`)).toEqual(['freeze-target succeeded', 'export-delta succeeded', 'restore-source succeeded', 'reenable-source succeeded', 'communicate succeeded']);

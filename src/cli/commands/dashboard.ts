@@ -1,7 +1,7 @@
 /**
- * `cutover dashboard`: the war room's data, served from the state store on
- * a local port. This first part serves the JSON API under `/api/` (the
- * page comes with it later); actions need the token printed at start-up.
+ * `cutover dashboard`: the war room, served from the state store on a local
+ * port: a page that refreshes itself and the JSON API under `/api/` it
+ * reads; actions need the token printed at start-up.
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
@@ -18,7 +18,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export function registerDashboard(program: Command, context: CliContext): void {
   program
     .command('dashboard')
-    .description('serve the state of the migration and its rollback as a JSON API under /api/ (status, timeline, runs, ledger, messages, drills) on a local port, until stopped; approving a message needs the token it prints')
+    .description('serve the war room on a local port until stopped: a page (status, timeline, the rollback or drill in progress, drills, ledger search, messages) that refreshes itself, and its JSON API under /api/ (status, timeline, triggers, runs, ledger, messages, drills); approving a message needs the token it prints')
     .option('--port <port>', 'the port (0: any free one)', wholeNumber('--port'), 4820)
     .option('--host <host>', 'the address to listen on; anything but loopback exposes the state to the network', '127.0.0.1')
     .option('--token <secret>', 'the token actions need, as env:NAME or file:PATH (default: a new random one, printed)')
@@ -38,7 +38,7 @@ export function registerDashboard(program: Command, context: CliContext): void {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
       const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-      context.emit({ url, api: `${url}/api/status`, ...(options.token ? {} : { token }) }, () => [`Dashboard of ${loaded.plan.project.name}: ${url}/api/status`, options.token ? 'Actions take the token you gave.' : `Actions take this token: ${token}`, 'Stop it with Ctrl-C.'].join('\n'));
+      context.emit({ url, api: `${url}/api/status`, ...(options.token ? {} : { token }) }, () => [`Dashboard of ${loaded.plan.project.name}: ${url}/`, options.token ? 'Actions take the token you gave.' : `Actions take this token: ${token}`, 'Stop it with Ctrl-C.'].join('\n'));
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
