@@ -18,6 +18,7 @@ import { loadPlan } from '../../src/plan/load-plan.js';
 import { StateStore } from '../../src/state/index.js';
 import { dashboardApi } from '../../src/web/dashboard-api.js';
 import { launchBrowser } from '../support/browser.js';
+import { runAndKill } from '../support/child-cli.js';
 import { runCli, TEST_KEY } from '../support/cli-run.js';
 
 const TOKEN = 'war-room-page-token-51d0';
@@ -129,4 +130,32 @@ describe('the war-room page', () => {
     expect(refused).toEqual([]);
     expect(errors).toEqual([]);
   });
+});
+
+describe('the war-room page while a rollback runs', () => {
+  it('shows a rollback stopped halfway, then its steps advancing to the end as it is resumed, without a reload', async () => {
+    const stepsShown = () =>
+      page.locator('#rollback-steps tr').evaluateAll((items) => items.map((item) => `${(item as unknown as { dataset: { step: string } }).dataset.step} ${(item as unknown as { children: Array<{ textContent: string }> }).children[1]!.textContent}`));
+    // A second rollback, killed at growing moments until one is caught halfway: recorded, with a step not finished.
+    let halfway: string | undefined;
+    for (let ms = 250; ms <= 4000 && !halfway; ms += 250) {
+      const run = await runAndKill(['rollback', '--force', '--yes'], dir, ms, { CUTOVER_KEY: TEST_KEY });
+      const latest = (await state.runs.list({ kind: 'rollback' }))[0]!;
+      const steps = await state.steps.list(latest.id);
+      if (run.killed && latest.status === 'running' && steps.some((step) => step.status !== 'succeeded')) halfway = latest.id;
+    }
+    expect(halfway, 'a rollback caught halfway').toBeDefined();
+    await expect.poll(() => page.locator('#rollback-run').textContent(), { timeout: 10_000 }).toContain(halfway!);
+    const during = await stepsShown();
+    expect(during).toHaveLength(5);
+    expect(during.some((step) => !step.endsWith('succeeded'))).toBe(true);
+    const loads: string[] = [];
+    page.on('load', () => loads.push('load'));
+    const resumed = await runAndKill(['rollback', '--resume', '--yes'], dir, undefined, { CUTOVER_KEY: TEST_KEY });
+    expect(resumed.code).toBe(0);
+    await expect.poll(stepsShown, { timeout: 10_000 }).toEqual(['freeze-target succeeded', 'export-delta succeeded', 'restore-source succeeded', 'reenable-source succeeded', 'communicate succeeded']);
+    await expect.poll(() => page.locator('#rollback-run').textContent(), { timeout: 10_000 }).toContain('succeeded');
+    expect(loads).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });
