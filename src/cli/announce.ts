@@ -11,7 +11,7 @@ import type { StateStore } from '../state/index.js';
 import type { CliContext } from './context.js';
 
 /** Sends the messages of a moment with the facts the state has now; returns their reports. */
-export async function announce(context: CliContext, loaded: LoadedPlan, state: StateStore, moment: Moment, options: { system?: string; decision?: string } = {}): Promise<MessageReport[]> {
+export async function announce(context: Pick<CliContext, 'note'> & { io: Pick<CliContext['io'], 'env'> }, loaded: LoadedPlan, state: StateStore, moment: Moment, options: { system?: string; decision?: string } = {}): Promise<MessageReport[]> {
   try {
     const notifier = new Notifier(loaded, state, context.io.env);
     if (notifier.routed(moment, options).length === 0) return [];

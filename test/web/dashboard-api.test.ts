@@ -6,16 +6,15 @@
  * and goes to the audit log. Bad input is a 400, an unknown id a 404.
  * Then `cutover dashboard` as a real process serving it on a port.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { loadPlan } from '../../src/plan/load-plan.js';
 import { StateStore } from '../../src/state/index.js';
 import { dashboardApi } from '../../src/web/dashboard-api.js';
-import { BIN } from '../support/child-cli.js';
+import { startDashboard } from '../support/dashboard-process.js';
 import { runCli, TEST_KEY } from '../support/cli-run.js';
 
 const TOKEN = 'war-room-token-7c1e';
@@ -39,6 +38,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await state?.close();
 });
+
+const CONFIRMED = JSON.stringify({ confirm: true });
+
+/** The status and message of a refused request. */
+async function problemOf(request: Response | Promise<Response>): Promise<[number, string]> {
+  const response = await request;
+  return [response.status, ((await response.json()) as { error: { message: string } }).error.message];
+}
 
 async function get(url: string): Promise<{ status: number; body: any }> {
   const response = await app.request(url);
@@ -92,48 +99,98 @@ describe('the dashboard API', () => {
     expect((await get('/api/ledger?sourceId=1&colour=red')).body.error.message).toBe('Unknown ledger filter colour; filters are system, object, sourceId, targetId, runId.');
   });
 
-  it('approves a customer message only with the token and a name, once, and audits who did it', async () => {
+  it('approves a customer message only with the token, a name and a confirmation, once, and audits who did it', async () => {
     const [waiting] = await state.messages.list({ status: 'awaiting_approval' });
-    const approve = (headers: Record<string, string>, id = waiting!.id) => app.request(`/api/messages/${id}/approve`, { method: 'POST', headers });
+    const approve = (headers: Record<string, string>, body = CONFIRMED, id = waiting!.id) => app.request(`/api/messages/${id}/approve`, { method: 'POST', headers, body });
+    const dana = { authorization: `Bearer ${TOKEN}`, 'x-cutover-user': 'Dana' };
     expect((await approve({})).status).toBe(401);
     expect((await approve({ authorization: 'Bearer not-it' })).status).toBe(401);
     expect((await approve({ authorization: `Bearer ${TOKEN}` })).status).toBe(400);
-    expect((await approve({ authorization: `Bearer ${TOKEN}`, 'x-cutover-user': 'Dana' }, 'msg-nope')).status).toBe(404);
+    expect(await problemOf(approve(dana, ''))).toEqual([400, expect.stringMatching(/^The body is not JSON \(.+\); send an object with "confirm": true\.$/)]);
+    expect(await problemOf(approve(dana, '{"confirm": "yes"}'))).toEqual([400, 'Confirm the action: the body must say "confirm": true.']);
+    expect(await problemOf(approve(dana, '[true]'))).toEqual([400, 'The body must be a JSON object with "confirm": true.']);
+    expect((await approve(dana, CONFIRMED, 'msg-nope')).status).toBe(404);
     expect((await state.messages.get(waiting!.id))?.status).toBe('awaiting_approval');
-    const approved = await approve({ authorization: `Bearer ${TOKEN}`, 'x-cutover-user': 'Dana' });
+    const approved = await approve(dana);
     expect(approved.status).toBe(200);
     expect(await approved.json()).toMatchObject({ id: waiting!.id, status: 'sent' });
     expect(await state.messages.get(waiting!.id)).toMatchObject({ status: 'sent', approvedBy: 'Dana' });
-    expect((await approve({ authorization: `Bearer ${TOKEN}`, 'x-cutover-user': 'Dana' })).status).toBe(409);
+    expect((await approve(dana)).status).toBe(409);
     const audit = await state.audit.list({ limit: 5 });
     expect(audit.find((entry) => entry.command === 'dashboard approve')).toMatchObject({ user: 'Dana', outcome: 'succeeded' });
   });
 
+  it('records a go/no-go decision with its evidence, only with the token, a name, a confirmation and a reason, and audits it', async () => {
+    const decide = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, 'x-cutover-user': 'Lee' }) => app.request('/api/decisions', { method: 'POST', headers, body: JSON.stringify(body) });
+    const before = await state.decisions.list('salesforce');
+    expect((await decide({ confirm: true, decision: 'continue', reason: 'fixed' }, {})).status).toBe(401);
+    expect(await problemOf(decide({ decision: 'continue', reason: 'fixed' }))).toEqual([400, 'Confirm the action: the body must say "confirm": true.']);
+    expect(await problemOf(decide({ confirm: true, decision: 'maybe', reason: 'fixed' }))).toEqual([400, 'decision must be "rollback" or "continue", not "maybe".']);
+    expect(await problemOf(decide({ confirm: true, decision: 'continue', reason: '  ' }))).toEqual([400, 'reason must say why, in a sentence people will read later.']);
+    expect(await state.decisions.list('salesforce')).toHaveLength(before.length);
+
+    const response = await decide({ confirm: true, decision: 'continue', reason: 'the lost records were found in the recycle bin' });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { id: string; user: string; decision: string; againstRecommendation: boolean; evidence: { evaluations: Array<{ check: string; status: string }> } };
+    expect(body).toMatchObject({ decision: 'continue', user: 'Lee', againstRecommendation: true });
+    expect(body.evidence.evaluations.find((evaluation) => evaluation.check === 'data-loss')?.status).toBe('fired');
+    expect(await state.decisions.latest('salesforce')).toMatchObject({ id: body.id, decision: 'continue', user: 'Lee', reason: 'the lost records were found in the recycle bin' });
+    expect((await state.audit.list({ limit: 5 })).find((entry) => entry.command === 'dashboard decide')).toMatchObject({ user: 'Lee', outcome: 'succeeded', summary: expect.stringContaining('continue') });
+    expect((await get('/api/status')).body.decision).toMatchObject({ decision: 'continue', by: 'Lee' });
+  });
+
+  it('starts a drill in a child process, one at a time, whose phases are recorded as they run, and audits who started it', async () => {
+    const start = (body: unknown) => app.request('/api/drills', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'x-cutover-user': 'Sam' }, body: JSON.stringify(body) });
+    expect(await problemOf(start({ confirm: true, mode: 'sideways' }))).toEqual([400, 'mode must be "immediate" or "delayed", not "sideways".']);
+    expect(await problemOf(start({ confirm: true, deletes: 150 }))).toEqual([400, 'deletes is a percent of the migrated records: 0 to 100, not 150.']);
+    expect(await problemOf(start({ confirm: true, new: -1 }))).toEqual([400, 'new must be a whole number of 0 or more, not -1.']);
+    expect(await problemOf(start({ confirm: true, colour: 'red' }))).toEqual([400, 'Unknown drill option colour; options are mode, new, edits, deletes, days.']);
+    expect(await state.runs.list({ kind: 'drill' })).toEqual([]);
+
+    const response = await start({ confirm: true, mode: 'immediate', new: 3000, edits: 5, deletes: 1, days: 1 });
+    expect(response.status).toBe(202);
+    const started = (await response.json()) as { id: string; by: string; running: boolean; log: string };
+    expect(started).toMatchObject({ id: expect.stringMatching(/^drill-/), by: 'Sam', running: true });
+    expect(await problemOf(start({ confirm: true }))).toEqual([409, expect.stringMatching(new RegExp(`^A drill is running already \\(${started.id}, started by Sam\\)`))]);
+
+    await expect.poll(async () => (await state.runs.get(started.id))?.status, { timeout: 60_000, interval: 250 }).toBe('succeeded');
+    const run = await get(`/api/runs/${started.id}`);
+    expect(run.body.steps.map((step: { name: string; status: string }) => `${step.name} ${step.status}`)).toEqual(['sandboxes', 'backup', 'snapshot', 'migrate', 'go-live', 'simulate', 'watch', 'decide', 'rollback'].map((name) => `${name} succeeded`));
+    expect(run.body.steps.every((step: { seconds: number; startedAt: string }) => step.seconds > 0 && step.startedAt)).toBe(true);
+    const drills = await get('/api/drills');
+    const drill = drills.body.drills.find((each: { id: string }) => each.id === started.id);
+    expect(drill.summary.rollbackSteps.map((step: { name: string }) => step.name)).toEqual(['freeze-target', 'export-delta', 'restore-source', 'reenable-source', 'communicate']);
+    expect(drill.summary.rto).toMatchObject({ objective: '4h', verdict: 'pass' });
+    expect(drills.body.started).toMatchObject({ id: started.id, running: false, exitCode: 0 });
+    expect(readFileSync(started.log, 'utf8')).toContain(started.id);
+    const audited = (await state.audit.list({ limit: 10 })).filter((entry) => entry.command === 'dashboard drill');
+    expect(audited.map((entry) => [entry.user, entry.outcome, entry.summary])).toEqual([
+      ['Sam', 'failed', `A drill is running already (${started.id}, started by Sam); wait for it to end.`],
+      ['Sam', 'succeeded', `Sam started drill ${started.id}`],
+    ]);
+  }, 90_000);
+
+  it('says why a drill did not start, in its own words', async () => {
+    // The plan file moved after the dashboard started: the child stops before it records a run.
+    const loaded = loadPlan(path.join(dir, 'cutover.yaml'));
+    const moved = dashboardApi({ loaded: { ...loaded, file: path.join(dir, 'moved.yaml') }, state, env: { ...process.env, CUTOVER_KEY: TEST_KEY }, token: TOKEN });
+    const drillsBefore = (await state.runs.list({ kind: 'drill' })).length;
+    const [status, message] = await problemOf(moved.request('/api/drills', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'x-cutover-user': 'Sam' }, body: CONFIRMED }));
+    expect(status).toBe(409);
+    expect(message).toBe(`The drill did not start: No plan at ${path.join(dir, 'moved.yaml')}.`);
+    expect(await state.runs.list({ kind: 'drill' })).toHaveLength(drillsBefore);
+    expect((await state.audit.list({ limit: 1 }))[0]).toMatchObject({ command: 'dashboard drill', user: 'Sam', outcome: 'failed', summary: message });
+  }, 30_000);
+
   it('is served by cutover dashboard on a local port, printing the token, until stopped', async () => {
-    const child = spawn(process.execPath, [BIN, 'dashboard', '--port', '0', '--json'], { cwd: dir, env: { ...process.env, CUTOVER_KEY: TEST_KEY } });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const started = await new Promise<{ url: string; token: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start-up line: ${out}`)), 15_000);
-      child.stdout.on('data', () => {
-        try {
-          const parsed = JSON.parse(out);
-          clearTimeout(timer);
-          resolve(parsed);
-        } catch {
-          // not all of it yet
-        }
-      });
-    });
+    const dashboard = await startDashboard(dir, { CUTOVER_KEY: TEST_KEY });
     try {
-      expect(started.token).toMatch(/^[\w-]{20,}$/);
-      const response = await fetch(`${started.url}/api/status`);
+      expect(dashboard.token).toMatch(/^[\w-]{20,}$/);
+      const response = await fetch(`${dashboard.url}/api/status`);
       expect(response.status).toBe(200);
       expect(((await response.json()) as { target: string }).target).toBe('salesforce');
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
+      expect(await dashboard.stop()).toBe(0);
     }
   });
 });

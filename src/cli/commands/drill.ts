@@ -16,7 +16,7 @@ import { messagesLine } from '../announce.js';
 import type { CliContext } from '../context.js';
 import { commandRunner } from '../run-commands.js';
 import { drillPlan } from '../drill/drill-plan.js';
-import { runDrill } from '../drill/run-drill.js';
+import { drillPhases, runDrill } from '../drill/run-drill.js';
 import { table } from '../format.js';
 import { wholeNumber } from './options.js';
 
@@ -58,6 +58,10 @@ export function registerDrill(program: Command, context: CliContext): void {
       const { main } = await import('../main.js');
       const env = { ...context.io.env, ...(options.keyFile ? {} : { CUTOVER_KEY: secret }) };
       await state.runs.start({ id, kind: 'drill', system: plan.target.name, source: plan.source.name, dryRun: false, options: { mode, ...(options.injectFault ? { fault: options.injectFault } : {}) } });
+      // The phases are the drill run's steps, so that `cutover run` and the dashboard follow it live.
+      const phases = drillPhases(mode);
+      await state.steps.create(id, phases);
+      const position = (name: string): number => phases.findIndex((each) => each.name === name);
       context.note(`Drill ${id}: the ${mode} rollback rehearsed in ${plan.source.sandbox ?? 'an embedded sandbox'} and ${plan.target.sandbox ?? 'an embedded sandbox'} …`);
       let report: DrillReport;
       try {
@@ -73,7 +77,11 @@ export function registerDrill(program: Command, context: CliContext): void {
           use: { created: options.new, edits: options.edits, deletes: options.deletes, days: options.days },
           ...(options.injectFault ? { fault: options.injectFault } : {}),
           run: commandRunner(dir, env, main),
-          onPhase: (phase) => context.note(`  ${phase.status === 'succeeded' ? '✓' : phase.status === 'failed' ? '✗' : '·'} ${phase.title} (${phase.seconds.toFixed(2)} s): ${phase.summary}`),
+          onPhaseStart: (name) => state.steps.start(id, position(name)),
+          onPhase: async (phase) => {
+            await state.steps.finish(id, position(phase.name), { status: phase.status, result: { summary: phase.summary }, ...(phase.status === 'failed' ? { error: phase.summary } : {}) });
+            context.note(`  ${phase.status === 'succeeded' ? '✓' : phase.status === 'failed' ? '✗' : '·'} ${phase.title} (${phase.seconds.toFixed(2)} s): ${phase.summary}`);
+          },
         });
         report = { ...found, files: { json: path.join(dir, 'drill-report.json'), markdown: path.join(dir, 'drill-report.md'), html: path.join(dir, 'drill-report.html') } };
         writeFileSync(report.files.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -85,7 +93,16 @@ export function registerDrill(program: Command, context: CliContext): void {
       }
       await state.runs.finish(id, {
         status: report.status === 'passed' ? 'succeeded' : 'failed',
-        summary: { mode, status: report.status, failed: report.failed, rollbackSeconds: report.rollback?.seconds ?? null, rto: report.rto, estimateSeconds: report.estimate?.seconds ?? null, html: report.files.html },
+        summary: {
+          mode,
+          status: report.status,
+          failed: report.failed,
+          rollbackSeconds: report.rollback?.seconds ?? null,
+          rollbackSteps: (report.rollback?.steps ?? []).map((step) => ({ name: step.name, title: step.title, status: step.status, seconds: step.seconds })),
+          rto: report.rto,
+          estimateSeconds: report.estimate?.seconds ?? null,
+          html: report.files.html,
+        },
         ...(report.status === 'failed' ? { error: `failed: ${report.failed.join(', ')}` } : {}),
       });
       const messages = await new Notifier(loaded, state, context.io.env).announce({ event: 'drill_finished', runId: id, system: plan.target.name }, drillFacts(loaded, report)).catch(() => []);

@@ -49,8 +49,25 @@ export interface DrillOptions {
   fault?: string;
   /** Runs a command of the drill plan. */
   run(args: string[], extraEnv?: Record<string, string>): Promise<CommandRun>;
+  /** Told of each phase as it starts (not of a phase skipped after a failure). */
+  onPhaseStart?: (name: string) => void | Promise<void>;
   /** Told of each phase as it ends. */
-  onPhase?: (phase: DrillPhase) => void;
+  onPhase?: (phase: DrillPhase) => void | Promise<void>;
+}
+
+/** The phases of a drill, in order, with their titles. */
+export function drillPhases(mode: DrillOptions['mode']): Array<{ name: string; title: string }> {
+  return [
+    { name: 'sandboxes', title: 'Build the sandboxes' },
+    { name: 'backup', title: 'Back up and verify the sandbox source' },
+    { name: 'snapshot', title: 'Snapshot the sandbox target' },
+    { name: 'migrate', title: 'Migrate' },
+    { name: 'go-live', title: 'Go live' },
+    { name: 'simulate', title: 'Simulate use after go-live' },
+    { name: 'watch', title: 'Watch the triggers' },
+    { name: 'decide', title: 'Decide to roll back' },
+    { name: 'rollback', title: `Roll back (${mode})` },
+  ];
 }
 
 /** Runs the drill and returns its report (without the files, which the caller writes). */
@@ -62,15 +79,18 @@ export async function runDrill(options: DrillOptions): Promise<Omit<DrillReport,
   let simulated: any;
   let usersBefore: UserStates | undefined;
 
-  const phase = async (name: string, title: string, work: () => Promise<string>): Promise<void> => {
-    const at = new Date();
-    const t0 = performance.now();
+  const titles = new Map(drillPhases(options.mode).map((each) => [each.name, each.title]));
+  const phase = async (name: string, work: () => Promise<string>): Promise<void> => {
+    const title = titles.get(name) ?? name;
     if (stopped) {
-      const skipped: DrillPhase = { name, title, status: 'skipped', startedAt: at.toISOString(), seconds: 0, summary: 'not run: an earlier phase failed' };
+      const skipped: DrillPhase = { name, title, status: 'skipped', startedAt: new Date().toISOString(), seconds: 0, summary: 'not run: an earlier phase failed' };
       phases.push(skipped);
-      options.onPhase?.(skipped);
+      await options.onPhase?.(skipped);
       return;
     }
+    await options.onPhaseStart?.(name);
+    const at = new Date();
+    const t0 = performance.now();
     let result: DrillPhase;
     try {
       const summary = await work();
@@ -80,7 +100,7 @@ export async function runDrill(options: DrillOptions): Promise<Omit<DrillReport,
       result = { name, title, status: 'failed', startedAt: at.toISOString(), seconds: Math.round(performance.now() - t0) / 1000, summary: error instanceof Error ? error.message : String(error) };
     }
     phases.push(result);
-    options.onPhase?.(result);
+    await options.onPhase?.(result);
   };
   const must = async (args: string[], accept: number[] = [0], extraEnv: Record<string, string> = {}): Promise<CommandRun> => {
     const ran = await options.run(args, extraEnv);
@@ -92,7 +112,7 @@ export async function runDrill(options: DrillOptions): Promise<Omit<DrillReport,
   const baseline = await options.state.baselines.get(drill.target.name);
   const baselineBackup = baseline ? await options.state.backups.get(baseline.backupId) : undefined;
 
-  await phase('sandboxes', 'Build the sandboxes', async () => {
+  await phase('sandboxes', async () => {
     if (!sourceBackup) throw new Error(`${drill.source.name} has no verified backup to rehearse with: cutover backup ${drill.source.name}, then cutover verify latest`);
     if (!baselineBackup) throw new Error(`${drill.target.name} has no baseline snapshot to rehearse with: cutover snapshot ${drill.target.name}`);
     for (const system of [drill.source, drill.target]) {
@@ -105,43 +125,43 @@ export async function runDrill(options: DrillOptions): Promise<Omit<DrillReport,
     const target = await must(['restore', baselineBackup.path, '--to', drill.target.name, '--prune', '--yes']);
     return `${drill.source.name} from backup ${sourceBackup.id} (${sourceBackup.records} records) into ${drill.source.sandbox ?? drill.source.url}, ${drill.target.name} from its baseline ${baselineBackup.id} into ${drill.target.sandbox ?? drill.target.url} (${source.seconds + target.seconds} s)`;
   });
-  await phase('backup', 'Back up and verify the sandbox source', async () => {
+  await phase('backup', async () => {
     const backup = await must(['backup', drill.source.name]);
     await must(['verify', backup.json.id]);
     return `backup ${backup.json.id}: ${backup.json.records ?? '?'} records, verified`;
   });
-  await phase('snapshot', 'Snapshot the sandbox target', async () => {
+  await phase('snapshot', async () => {
     const snapshot = await must(['snapshot', drill.target.name]);
     return `baseline ${snapshot.json.id}`;
   });
-  await phase('migrate', 'Migrate', async () => {
+  await phase('migrate', async () => {
     const migrated = await must(['migrate', '--yes']);
     const objects: Array<{ created: number; updated: number }> = migrated.json.objects ?? [];
     const sum = (key: 'created' | 'updated'): number => objects.reduce((total, object) => total + object[key], 0);
     return `run ${migrated.json.id}: ${sum('created')} created, ${sum('updated')} updated, ${migrated.json.failures?.count ?? 0} failed`;
   });
-  await phase('go-live', 'Go live', async () => {
+  await phase('go-live', async () => {
     usersBefore = await withSystem(options, drill.source.name, (connector) => userStates(connector));
     const live = await must(['go-live', '--freeze-source', '--yes']);
     return `go-live ${live.json.id}; ${live.json.frozenUsers?.length ?? 0} user(s) of ${drill.source.name} frozen`;
   });
-  await phase('simulate', 'Simulate use after go-live', async () => {
+  await phase('simulate', async () => {
     const use = options.use;
     const ran = await must(['simulate', drill.target.name, '--new', String(use.created), '--edits', String(use.edits), '--deletes', String(use.deletes), '--days', String(use.days)]);
     simulated = ran.json;
     const totals = ran.json.totals ?? {};
     return `${ran.json.logins?.count ?? 0} logins, ${totals.created ?? 0} created, ${totals.edited ?? 0} edited, ${totals.deleted ?? 0} deleted over ${use.days} day(s)`;
   });
-  await phase('watch', 'Watch the triggers', async () => {
+  await phase('watch', async () => {
     const round = await must(['watch', '--once'], [0, 1]);
     const fired = (round.json.evaluations ?? []).filter((e: { status: string }) => e.status === 'fired').map((e: { check: string }) => e.check);
     return `${round.json.verdict ?? '?'}${fired.length > 0 ? `: ${fired.join(', ')} fired` : ''}`;
   });
-  await phase('decide', 'Decide to roll back', async () => {
+  await phase('decide', async () => {
     const decided = await must(['decide', 'rollback', '--reason', `drill ${options.id}`]);
     return `decision ${decided.json.id}`;
   });
-  await phase('rollback', `Roll back (${options.mode})`, async () => {
+  await phase('rollback', async () => {
     const rollbackRun = await options.run(['rollback', '--mode', options.mode, '--yes'], options.fault ? { CUTOVER_INJECT_FAULT: options.fault } : {});
     if (rollbackRun.code !== 0) throw new Error(`cutover rollback: ${rollbackRun.error ?? `exit ${rollbackRun.code}`}`);
     return `run ${rollbackRun.json.id}: every step succeeded in ${rollbackRun.json.seconds} s`;
