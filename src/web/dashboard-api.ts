@@ -31,6 +31,13 @@ export interface DashboardOptions {
   env: NodeJS.ProcessEnv;
   /** The secret an action must carry. */
   token: string;
+  /**
+   * The host names requests may be addressed to (the Host header, without
+   * the port); others get a 421. A dashboard on loopback names loopback
+   * only, so that a web page whose name is made to resolve to 127.0.0.1
+   * (DNS rebinding) cannot read the state. Default: any.
+   */
+  hosts?: ReadonlySet<string>;
 }
 
 const LEDGER_LIMIT = 200;
@@ -40,6 +47,14 @@ export function dashboardApi(options: DashboardOptions): Hono {
   const { state, loaded } = options;
   const drills = new DrillLauncher(loaded, state, options.env);
   const app = new Hono();
+  const hosts = options.hosts;
+  if (hosts) {
+    app.use(async (c, next) => {
+      const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
+      if (!hosts.has(host)) return problem(c, 421, `This dashboard answers to ${[...hosts].join(', ')}, not to ${host || 'a request without a Host'}.`);
+      await next();
+    });
+  }
 
   app.get('/', (c) => c.html(dashboardPage(loaded.plan.project.name)));
   // Browsers ask for it; the page has no icon, and a 404 would show as an error in their console.
@@ -169,6 +184,6 @@ function authorize(c: Context, token: string): Response | undefined {
 }
 
 /** The error response: its status, the problem in words, and what to do next when known. */
-function problem(c: Context, status: 400 | 401 | 404 | 409 | 500, message: string, hints: readonly string[] = []): Response {
+function problem(c: Context, status: 400 | 401 | 404 | 409 | 421 | 500, message: string, hints: readonly string[] = []): Response {
   return c.json({ error: { status, message, ...(hints.length > 0 ? { hints } : {}) } }, status);
 }

@@ -7,6 +7,8 @@ export interface DashboardProcess {
   url: string;
   token: string;
   child: ChildProcess;
+  /** What it wrote on stderr so far. */
+  stderr(): string;
   /** Sends SIGINT and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -34,6 +36,7 @@ export async function startDashboard(cwd: string, env: NodeJS.ProcessEnv, args: 
   return {
     ...started,
     child,
+    stderr: () => err,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);

@@ -7,6 +7,7 @@
  * Then `cutover dashboard` as a real process serving it on a port.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,8 +190,42 @@ describe('the dashboard API', () => {
       const response = await fetch(`${dashboard.url}/api/status`);
       expect(response.status).toBe(200);
       expect(((await response.json()) as { target: string }).target).toBe('salesforce');
+      expect(dashboard.stderr()).toBe('');
+      // A page on another name that resolves to loopback (DNS rebinding) is not answered.
+      const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest(`${dashboard.url}/api/status`, { headers: { host: 'attacker.example:4820' } }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        request.on('error', reject);
+        request.end();
+      });
+      expect(rebound.status).toBe(421);
+      expect(JSON.parse(rebound.body).error.message).toBe('This dashboard answers to 127.0.0.1, localhost, [::1], not to attacker.example.');
     } finally {
       expect(await dashboard.stop()).toBe(0);
     }
+  });
+
+  it('warns when it listens beyond loopback, and takes the token from the environment when told', async () => {
+    const dashboard = await startDashboard(dir, { CUTOVER_KEY: TEST_KEY, WAR_ROOM_TOKEN: 'from-the-environment-1234' }, ['--host', '0.0.0.0', '--token', 'env:WAR_ROOM_TOKEN']);
+    try {
+      expect(dashboard.stderr()).toContain('Warning: listening on 0.0.0.0, not loopback: anyone who can reach it reads the state. Put TLS in front of it.');
+      expect(dashboard.token).toBeUndefined();
+      const refused = await fetch(`${dashboard.url}/api/decisions`, { method: 'POST', headers: { authorization: 'Bearer not-it', 'x-cutover-user': 'Lee' }, body: CONFIRMED });
+      expect(refused.status).toBe(401);
+      const taken = await fetch(`${dashboard.url}/api/decisions`, { method: 'POST', headers: { authorization: 'Bearer from-the-environment-1234', 'x-cutover-user': 'Lee' }, body: JSON.stringify({ confirm: true, decision: 'rollback', reason: 'as decided in the call' }) });
+      expect(taken.status).toBe(201);
+    } finally {
+      expect(await dashboard.stop()).toBe(0);
+    }
+  });
+
+  it('refuses a token variable that is not set, saying which', async () => {
+    const run = await runCli(dir, ['dashboard', '--token', 'env:WAR_ROOM_TOKEN_UNSET']);
+    expect(run.code).not.toBe(0);
+    expect(run.err).toContain('WAR_ROOM_TOKEN_UNSET');
+    expect(run.err).not.toMatch(/\n\s+at /);
   });
 });

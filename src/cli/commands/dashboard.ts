@@ -1,7 +1,8 @@
 /**
  * `cutover dashboard`: the war room, served from the state store on a local
  * port: a page that refreshes itself and the JSON API under `/api/` it
- * reads; actions need the token printed at start-up.
+ * reads; actions need the token printed at start-up (or given), a name and
+ * a confirmation.
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
@@ -13,12 +14,14 @@ import type { CliContext } from '../context.js';
 import { wholeNumber } from './options.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** The Host names a dashboard on loopback answers to. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Adds the command. */
 export function registerDashboard(program: Command, context: CliContext): void {
   program
     .command('dashboard')
-    .description('serve the war room on a local port until stopped: a page (status, timeline, the rollback or drill in progress, drills, ledger search, messages) that refreshes itself, and its JSON API under /api/ (status, timeline, triggers, runs, ledger, messages, drills); approving a message needs the token it prints')
+    .description('serve the war room on a local port until stopped: a page that refreshes itself (status, triggers with evidence and history, timeline, the rollback or drill in progress, drills against the RTO, ledger search, messages) and its JSON API under /api/; actions (approve a message, record a decision, start a drill) need the token it prints, a name and a confirmation, and are audited')
     .option('--port <port>', 'the port (0: any free one)', wholeNumber('--port'), 4820)
     .option('--host <host>', 'the address to listen on; anything but loopback exposes the state to the network', '127.0.0.1')
     .option('--token <secret>', 'the token actions need, as env:NAME or file:PATH (default: a new random one, printed)')
@@ -28,7 +31,7 @@ export function registerDashboard(program: Command, context: CliContext): void {
       if (!state) throw new CutoverError('internal', 'No state store.');
       const token = options.token ? resolveSecret(options.token, '--token', context.io.cwd, context.io.env) : randomBytes(18).toString('base64url');
       if (!LOOPBACK.has(options.host)) context.io.stderr(`Warning: listening on ${options.host}, not loopback: anyone who can reach it reads the state. Put TLS in front of it.\n`);
-      const app = dashboardApi({ loaded, state, env: context.io.env, token });
+      const app = dashboardApi({ loaded, state, env: context.io.env, token, ...(LOOPBACK.has(options.host) ? { hosts: LOOPBACK_HOSTS } : {}) });
       const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
         const started = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(started));
         started.once('error', (error: NodeJS.ErrnoException) =>
