@@ -59,11 +59,12 @@ describe('cutover demo', () => {
     expect(await drill.page.locator('#timeline rect[data-bar="step"]').count()).toBe(9);
     expect(await drill.page.locator('[data-figure="verdict"]').textContent()).toContain('PASSED');
 
-    // Without --json: the story, then the report's path, last.
+    // Without --json: the story, then the report's path, then how to open the war room on it.
     const told = await runCliRaw(dir, ['demo', '--dir', 'again', '--records', '200']);
     expect(told.code, told.err).toBe(0);
     expect(told.out).toMatch(/^1\. A legacy CRM to leave\. /m);
     expect(told.out).toMatch(/^11\. A drill of the delayed procedure\. Rehearsed in the sandboxes: passed;/m);
-    expect(told.out.trimEnd().split('\n').at(-1)).toBe(`The whole story ran in ${/in ([\d.]+) s\. The report/.exec(told.out)![1]} s. The report, with every figure: ${path.join(dir, 'again', 'demo-report.html')}`);
+    expect(told.out.trimEnd().split('\n').at(-1)).toBe(`The war room, live: cutover dashboard --plan ${path.join('again', 'cutover.yaml')}`);
+    expect(told.out.trimEnd().split('\n').at(-2)).toBe(`The whole story ran in ${/in ([\d.]+) s\. The report/.exec(told.out)![1]} s. The report, with every figure: ${path.join(dir, 'again', 'demo-report.html')}`);
   }, 120_000);
 });

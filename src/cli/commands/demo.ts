@@ -44,6 +44,7 @@ export function registerDemo(program: Command, context: CliContext): void {
           ...story.chapters.map((chapter, index) => `${index + 1}. ${chapter.title}. ${chapter.story}`),
           '',
           `${story.ok ? 'The whole story ran' : 'The demo stopped'} in ${story.seconds.toFixed(1)} s. The report, with every figure: ${html}`,
+          `The war room, live: cutover dashboard --plan ${path.relative(context.io.cwd, path.join(dir, 'cutover.yaml')) || 'cutover.yaml'}`,
         ].join('\n'),
       );
     });
