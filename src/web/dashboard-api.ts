@@ -169,6 +169,7 @@ function drillRequestOf(body: Record<string, unknown>): DrillRequest | string {
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return `${key} must be a whole number of 0 or more, not ${JSON.stringify(value)}.`;
     if (key === 'deletes' && value > 100) return `deletes is a percent of the migrated records: 0 to 100, not ${value}.`;
+    if (key === 'days' && value < 1) return 'days of use after the drill go-live must be 1 or more, not 0.';
     request[key] = value;
   }
   return request;

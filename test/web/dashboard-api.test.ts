@@ -145,6 +145,8 @@ describe('the dashboard API', () => {
     expect(await problemOf(start({ confirm: true, mode: 'sideways' }))).toEqual([400, 'mode must be "immediate" or "delayed", not "sideways".']);
     expect(await problemOf(start({ confirm: true, deletes: 150 }))).toEqual([400, 'deletes is a percent of the migrated records: 0 to 100, not 150.']);
     expect(await problemOf(start({ confirm: true, new: -1 }))).toEqual([400, 'new must be a whole number of 0 or more, not -1.']);
+    expect(await problemOf(start({ confirm: true, days: 0 }))).toEqual([400, 'days of use after the drill go-live must be 1 or more, not 0.']);
+    expect(await problemOf(start({ confirm: true, edits: 2.5 }))).toEqual([400, 'edits must be a whole number of 0 or more, not 2.5.']);
     expect(await problemOf(start({ confirm: true, colour: 'red' }))).toEqual([400, 'Unknown drill option colour; options are mode, new, edits, deletes, days.']);
     expect(await state.runs.list({ kind: 'drill' })).toEqual([]);
 
