@@ -6,7 +6,7 @@
  * its run and phases in the state store, where the page follows it.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CutoverError } from '../core/errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
@@ -38,7 +38,7 @@ export interface LaunchedDrill {
   log: string;
   running: boolean;
   exitCode: number | null;
-  /** The last lines it wrote on stderr, to show why it stopped. */
+  /** Once it ended with an error, the CLI's lines saying it (Error, Caused by, Hint). */
   tail: string[];
 }
 
@@ -67,25 +67,27 @@ export class DrillLauncher {
     const logDir = path.join(this.loaded.dir, STATE_DIR, 'drills');
     mkdirSync(logDir, { recursive: true });
     const log = path.join(logDir, `dashboard-${startedAt.toISOString().replace(/[:.]/g, '-')}.log`);
-    const out = createWriteStream(log);
-    const child = spawn(process.execPath, args, { cwd: this.loaded.dir, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The drill writes straight into its log and runs in its own process group: it outlives a dashboard stopped with Ctrl-C.
+    const fd = openSync(log, 'a');
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(process.execPath, args, { cwd: this.loaded.dir, env: this.env, stdio: ['ignore', fd, fd], detached: true });
+    } finally {
+      closeSync(fd);
+    }
+    child.unref();
     const launched: LaunchedDrill = { id: null, pid: child.pid ?? 0, by, startedAt: startedAt.toISOString(), log, running: true, exitCode: null, tail: [] };
     this.launched = launched;
-    child.stdout.pipe(out, { end: false });
-    child.stderr.on('data', (chunk: Buffer) => {
-      out.write(chunk);
-      launched.tail = [...launched.tail, ...chunk.toString('utf8').split('\n').filter((line) => line.trim())].slice(-10);
-    });
     const ended = new Promise<void>((resolve) => {
       child.once('error', (error) => {
-        launched.tail.push(error.message);
+        launched.tail = [error.message];
         launched.running = false;
         resolve();
       });
-      child.once('close', (code) => {
+      child.once('exit', (code) => {
         launched.running = false;
         launched.exitCode = code;
-        out.end();
+        launched.tail = errorLines(log);
         resolve();
       });
     });
@@ -97,7 +99,6 @@ export class DrillLauncher {
     }
     launched.id ??= await this.recordedSince(startedAt);
     if (!launched.id && !launched.running) {
-      // The CLI writes "Error: …", "Caused by: …" and "Hint: …" lines; the error and its hints say why.
       const error = launched.tail.filter((line) => line.startsWith('Error: ')).at(-1)?.slice('Error: '.length) ?? launched.tail.at(-1) ?? `exit ${launched.exitCode}`;
       const hints = launched.tail.filter((line) => line.startsWith('Hint: ')).map((line) => line.slice('Hint: '.length));
       throw new CutoverError('usage', `The drill did not start: ${error}`, { hints: [...new Set(hints)].concat(`its output: ${log}`) });
@@ -109,5 +110,14 @@ export class DrillLauncher {
   private async recordedSince(since: Date): Promise<string | null> {
     const [newest] = await this.state.runs.list({ kind: 'drill' });
     return newest && Date.parse(newest.startedAt) >= since.getTime() ? newest.id : null;
+  }
+}
+
+/** The error the CLI wrote into the log, as its "Error: …", "Caused by: …" and "Hint: …" lines (none when it ended well). */
+function errorLines(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((line) => /^(Error|Caused by|Hint): /.test(line)).slice(-10);
+  } catch {
+    return [];
   }
 }

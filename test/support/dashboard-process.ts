@@ -9,13 +9,13 @@ export interface DashboardProcess {
   child: ChildProcess;
   /** What it wrote on stderr so far. */
   stderr(): string;
-  /** Sends SIGINT and resolves with the exit code. */
+  /** Sends SIGINT (to its process group when started as one, as Ctrl-C in a terminal does) and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Starts `cutover dashboard --port 0 --json` in `cwd` and waits for its start-up line. */
-export async function startDashboard(cwd: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<DashboardProcess> {
-  const child = spawn(process.execPath, [BIN, 'dashboard', '--port', '0', '--json', ...args], { cwd, env: { ...process.env, ...env } });
+/** Starts `cutover dashboard --port 0 --json` in `cwd` (leading a process group of its own with `group`) and waits for its start-up line. */
+export async function startDashboard(cwd: string, env: NodeJS.ProcessEnv, args: string[] = [], options: { group?: boolean } = {}): Promise<DashboardProcess> {
+  const child = spawn(process.execPath, [BIN, 'dashboard', '--port', '0', '--json', ...args], { cwd, env: { ...process.env, ...env }, detached: options.group === true });
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
@@ -41,7 +41,8 @@ export async function startDashboard(cwd: string, env: NodeJS.ProcessEnv, args: 
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
-        child.kill('SIGINT');
+        if (options.group) process.kill(-child.pid!, 'SIGINT');
+        else child.kill('SIGINT');
       }),
   };
 }

@@ -160,6 +160,8 @@ describe('the dashboard API', () => {
     const run = await get(`/api/runs/${started.id}`);
     expect(run.body.steps.map((step: { name: string; status: string }) => `${step.name} ${step.status}`)).toEqual(['sandboxes', 'backup', 'snapshot', 'migrate', 'go-live', 'simulate', 'watch', 'decide', 'rollback'].map((name) => `${name} succeeded`));
     expect(run.body.steps.every((step: { seconds: number; startedAt: string }) => step.seconds > 0 && step.startedAt)).toBe(true);
+    // The run is recorded finished a moment before the process ends (its messages and audit come last).
+    await expect.poll(async () => (await get('/api/drills')).body.started.running, { timeout: 30_000, interval: 100 }).toBe(false);
     const drills = await get('/api/drills');
     const drill = drills.body.drills.find((each: { id: string }) => each.id === started.id);
     expect(drill.summary.rollbackSteps.map((step: { name: string }) => step.name)).toEqual(['freeze-target', 'export-delta', 'restore-source', 'reenable-source', 'communicate']);
@@ -223,6 +225,20 @@ describe('the dashboard API', () => {
       expect(await dashboard.stop()).toBe(0);
     }
   });
+
+  it('leaves a drill it started running to its end when it is stopped with Ctrl-C (SIGINT to its process group)', async () => {
+    const dashboard = await startDashboard(dir, { CUTOVER_KEY: TEST_KEY }, [], { group: true });
+    let id: string;
+    try {
+      const response = await fetch(`${dashboard.url}/api/drills`, { method: 'POST', headers: { authorization: `Bearer ${dashboard.token}`, 'x-cutover-user': 'Kim' }, body: JSON.stringify({ confirm: true, new: 3000 }) });
+      expect(response.status).toBe(202);
+      id = ((await response.json()) as { id: string }).id;
+      expect((await state.runs.get(id))?.status).toBe('running');
+    } finally {
+      expect(await dashboard.stop()).toBe(0);
+    }
+    await expect.poll(async () => (await state.runs.get(id))?.status, { timeout: 60_000, interval: 250 }).toBe('succeeded');
+  }, 90_000);
 
   it('refuses a token variable that is not set, saying which', async () => {
     const run = await runCli(dir, ['dashboard', '--token', 'env:WAR_ROOM_TOKEN_UNSET']);

@@ -198,7 +198,7 @@ describe('the war room after the demo', () => {
     await expect.poll(() => page.locator(`#drills-list li[data-run="${id}"] svg.chart rect.step-bar`).count(), { timeout: 10_000 }).toBe(5);
     await expect.poll(stepsShown, { timeout: 10_000 }).toEqual(DRILL_PHASES.map((name) => `${name} succeeded`));
     expect(await page.locator('#rollback-run').textContent()).toContain(id);
-    expect(await page.locator('#drill-started').textContent()).toBe(`Drill ${id} started here by Robin: ended.`);
+    await expect.poll(() => page.locator('#drill-started').textContent(), { timeout: 10_000 }).toBe(`Drill ${id} started here by Robin: ended.`);
     expect((await state.audit.list({ limit: 5 })).find((entry) => entry.command === 'dashboard drill')).toMatchObject({ user: 'Robin', outcome: 'succeeded' });
     await page.screenshot({ path: artifactPath('dashboard', 'after-drill.png'), fullPage: true });
   }, 90_000);
