@@ -102,6 +102,8 @@ export interface LedgerRepository {
   clearLinks(system: string, links: ReadonlyArray<Pick<DeferredLink, 'object' | 'targetId' | 'field'>>): Promise<void>;
   /** Entries matching the filter, oldest first. */
   entries(filter?: LedgerFilter): Promise<LedgerEntry[]>;
+  /** The first `limit` entries matching, oldest first, and how many match in all (for a search that must not load a whole migration). */
+  search(filter: LedgerFilter, limit: number): Promise<{ entries: LedgerEntry[]; total: number }>;
   /** Every record of a system cutover touched, with its first and last confirmed effect, without loading the entries. */
   touched(system: string): Promise<TouchedRecord[]>;
   /** The confirmed entries of some records of one object, oldest first. */
@@ -298,20 +300,18 @@ export class SqlLedgerRepository implements LedgerRepository {
   }
 
   async entries(filter: LedgerFilter = {}): Promise<LedgerEntry[]> {
-    const clauses: string[] = [];
-    const params: string[] = [];
-    const where = (clause: string, value: string | undefined): void => {
-      if (value !== undefined) (clauses.push(clause), params.push(value));
-    };
-    where('system = ?', filter.system);
-    where('object = ?', filter.object);
-    where('source_id = ?', filter.sourceId);
-    where('target_id = ?', filter.targetId);
-    where('run_id = ?', filter.runId);
-    if (!filter.withPending) clauses.push("state = 'done'");
-    const sql = `SELECT * FROM ledger${clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY id`;
-    const rows = await guard(this.db.where, 'reading the ledger', () => this.db.all<LedgerDbRow>(sql, params));
+    const { where, params } = filterClause(filter);
+    const rows = await guard(this.db.where, 'reading the ledger', () => this.db.all<LedgerDbRow>(`SELECT * FROM ledger${where} ORDER BY id`, params));
     return rows.map(entryOf);
+  }
+
+  async search(filter: LedgerFilter, limit: number): Promise<{ entries: LedgerEntry[]; total: number }> {
+    const { where, params } = filterClause(filter);
+    return guard(this.db.where, 'searching the ledger', async () => {
+      const counted = await this.db.get<{ total: number | string }>(`SELECT COUNT(*) AS total FROM ledger${where}`, params);
+      const rows = await this.db.all<LedgerDbRow>(`SELECT * FROM ledger${where} ORDER BY id LIMIT ${Math.max(0, Math.floor(limit))}`, params);
+      return { entries: rows.map(entryOf), total: Number(counted?.total ?? 0) };
+    });
   }
 
   async touched(system: string): Promise<TouchedRecord[]> {
@@ -372,4 +372,20 @@ function entryOf(row: LedgerDbRow): LedgerEntry {
 
 function mapEntryOf(row: IdMapDbRow): IdMapEntry {
   return { sourceObject: row.source_object, sourceId: row.source_id, object: row.object, targetId: row.target_id, hash: row.hash, runId: row.run_id };
+}
+
+/** The WHERE clause (with its leading space, or empty) and parameters of a ledger filter. */
+function filterClause(filter: LedgerFilter): { where: string; params: string[] } {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  const where = (clause: string, value: string | undefined): void => {
+    if (value !== undefined) (clauses.push(clause), params.push(value));
+  };
+  where('system = ?', filter.system);
+  where('object = ?', filter.object);
+  where('source_id = ?', filter.sourceId);
+  where('target_id = ?', filter.targetId);
+  where('run_id = ?', filter.runId);
+  if (!filter.withPending) clauses.push("state = 'done'");
+  return { where: clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }

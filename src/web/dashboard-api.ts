@@ -80,8 +80,8 @@ export function dashboardApi(options: DashboardOptions): Hono {
     if (!query['sourceId'] && !query['targetId'] && !query['runId']) return problem(c, 400, 'Name a record or a run: sourceId, targetId or runId (with system and object to narrow).');
     const filter: LedgerFilter = {};
     for (const key of known) if (query[key]) (filter as Record<string, string>)[key] = query[key]!;
-    const entries = await state.ledger.entries(filter);
-    return c.json({ entries: entries.slice(0, LEDGER_LIMIT), total: entries.length, limited: entries.length > LEDGER_LIMIT });
+    const { entries, total } = await state.ledger.search(filter, LEDGER_LIMIT);
+    return c.json({ entries, total, limited: total > entries.length });
   });
 
   app.post('/api/messages/:id/approve', async (c) => {

@@ -76,6 +76,16 @@ describe.each(STATE_KINDS)('the ledger in the %s state', (kind) => {
     expect(await store.ledger.touched('elsewhere')).toEqual([]);
   });
 
+  it('searches a page of the entries with the count of all that match, pending ones left out', async () => {
+    const ids = await store.ledger.intend('run-1', 'target', Array.from({ length: 250 }, (_, i) => created(`T${i}`, `S${i}`)));
+    await store.ledger.confirm(ids.slice(0, 240));
+    const page = await store.ledger.search({ runId: 'run-1' }, 100);
+    expect(page.total).toBe(240);
+    expect(page.entries.map((entry) => entry.targetId)).toEqual(Array.from({ length: 100 }, (_, i) => `T${i}`));
+    expect(await store.ledger.search({ system: 'target', sourceId: 'S245' }, 100)).toEqual({ entries: [], total: 0 });
+    expect((await store.ledger.search({ system: 'target', sourceId: 'S245', withPending: true }, 100)).total).toBe(1);
+  });
+
   it('forgets id map entries by target', async () => {
     await store.ledger.record('run-1', 'target', [created('T1', 'S1'), created('T2', 'S2'), created('T3', 'S3')]);
     await store.ledger.unmap('target', 'Account', ['T1', 'T3']);

@@ -96,6 +96,11 @@ describe('the dashboard API', () => {
     expect(bySource.body.entries.some((e: { targetId: string }) => e.targetId === entry!.targetId)).toBe(true);
     const byTarget = await get(`/api/ledger?targetId=${entry!.targetId}`);
     expect(byTarget.body.entries.every((e: { targetId: string }) => e.targetId === entry!.targetId)).toBe(true);
+    const [migration] = await state.runs.list({ kind: 'migrate' });
+    const all = await state.ledger.entries({ runId: migration!.id });
+    const byRun = await get(`/api/ledger?runId=${migration!.id}`);
+    expect(byRun.body).toMatchObject({ total: all.length, limited: all.length > 200 });
+    expect(byRun.body.entries.map((e: { id: number }) => e.id)).toEqual(all.slice(0, 200).map((e) => e.id));
     expect((await get('/api/ledger')).status).toBe(400);
     expect((await get('/api/ledger?sourceId=1&colour=red')).body.error.message).toBe('Unknown ledger filter colour; filters are system, object, sourceId, targetId, runId.');
   });
