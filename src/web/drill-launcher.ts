@@ -20,10 +20,15 @@ const RECORDED_WITHIN_MS = 20_000;
 
 /** The drill options the dashboard accepts, as `cutover drill` takes them. */
 export interface DrillRequest {
+  /** The procedure rehearsed (default: the plan's rollback.mode). */
   mode?: 'immediate' | 'delayed';
+  /** Records created after the drill go-live (default 20). */
   new?: number;
+  /** Records edited after the drill go-live (default 10). */
   edits?: number;
+  /** Percent of the migrated records deleted after the drill go-live (default 2). */
   deletes?: number;
+  /** Days of use after the drill go-live (default 1). */
   days?: number;
 }
 
