@@ -36,3 +36,15 @@ export function commandRunner(dir: string, env: NodeJS.ProcessEnv, main: (argv: 
     return { code, json, error, seconds };
   };
 }
+
+/** Runs one command: its arguments, and environment variables to add. */
+export type CommandRunner = (args: string[], extraEnv?: Record<string, string>) => Promise<CommandRun>;
+
+/** `run`, where a command must end with one of the `accept`ed exit codes (default 0); another is an error naming the command and why. */
+export function mustRun(run: CommandRunner): (args: string[], accept?: number[], extraEnv?: Record<string, string>) => Promise<CommandRun> {
+  return async (args, accept = [0], extraEnv = {}) => {
+    const ran = await run(args, extraEnv);
+    if (!accept.includes(ran.code)) throw new Error(`cutover ${args.join(' ')}: ${ran.error ?? `exit ${ran.code}`}`);
+    return ran;
+  };
+}

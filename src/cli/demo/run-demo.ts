@@ -8,7 +8,7 @@
  * and a drill rehearses the delayed procedure. Each chapter keeps its
  * figures for the story and its report.
  */
-import type { CommandRun } from '../run-commands.js';
+import { mustRun, type CommandRun } from '../run-commands.js';
 
 /** One chapter of the story, with its figures. */
 export interface DemoChapter {
@@ -38,12 +38,7 @@ export async function runDemo(options: { dir: string; records: number; run: (arg
   const started = performance.now();
   const chapters: DemoChapter[] = [];
   let drillReport: string | null = null;
-  const { run } = options;
-  const must = async (args: string[], accept: number[] = [0]): Promise<CommandRun> => {
-    const ran = await run(args);
-    if (!accept.includes(ran.code)) throw new Error(`cutover ${args.join(' ')}: ${ran.error ?? `exit ${ran.code}`}`);
-    return ran;
-  };
+  const must = mustRun(options.run);
   const chapter = async (name: string, title: string, work: () => Promise<{ story: string; figures: Record<string, string | number> }>): Promise<boolean> => {
     const t0 = performance.now();
     let result: DemoChapter;

@@ -14,6 +14,7 @@ import { readDeltaArchive } from '../../runbooks/rollback/export-delta-files.js'
 import type { StateStore } from '../../state/index.js';
 import type { CheckContext } from '../../watch/check-types.js';
 import { workflowChecks } from '../../watch/checks/workflows.js';
+import { currentGoLive } from '../../watch/run-watch.js';
 
 /** Users by id: whether each can log in. */
 export type UserStates = Map<string, { active: boolean; frozen: boolean }>;
@@ -97,8 +98,7 @@ export async function smokeChecks(plan: LoadedPlan, state: StateStore, env: Node
     const active = users.filter((user) => user.active && !user.frozen).length;
     return [{ name: `${sourceName} answers`, kind: 'smoke', status: active > 0 ? 'passed' : 'failed', detail: `no probe of the plan reads ${sourceName}; it answers and ${active} of ${users.length} users can log in` }];
   }
-  const goLive = await state.goLives.latest(Object.entries(plan.plan.systems).find(([, system]) => system.role === 'target')![0]);
-  const context: CheckContext = { now: new Date(), plan, state, goLive: goLive!, env, system: async () => source };
+  const context: CheckContext = { now: new Date(), plan, state, goLive: await currentGoLive(plan, state), env, system: async () => source };
   const evaluations = await workflowChecks(probes, context);
   return evaluations.map((evaluation) => ({
     name: evaluation.check,

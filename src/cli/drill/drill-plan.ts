@@ -12,6 +12,8 @@ import { CutoverError } from '../../core/errors.js';
 import type { LoadedPlan } from '../../plan/load-plan.js';
 import type { SystemConfig } from '../../plan/plan-schema.js';
 import { parseSecretRef } from '../../plan/secrets.js';
+import { connectorKindOf } from '../../plan/system-url.js';
+import { parseSqliteUrl } from '../../connectors/sqlite/sqlite-config.js';
 
 /** A system of the plan and the sandbox that stands in for it. */
 export interface DrillSystem {
@@ -56,7 +58,7 @@ export function drillPlan(loaded: LoadedPlan, text: string, drillDir: string): D
     const password = found?.[1].password;
     if (password) drill['password'] = absoluteSecret(password, loaded.dir);
     doc.setIn(['systems', name], drill);
-    return { name, sandbox: found?.[0] ?? null, url, sqliteFile: url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') : null };
+    return { name, sandbox: found?.[0] ?? null, url, sqliteFile: sqliteFileOf(url, loaded.dir) };
   };
   const drillSource = stand(sourceName);
   const drillTarget = stand(targetName);
@@ -79,10 +81,17 @@ export function drillPlan(loaded: LoadedPlan, text: string, drillDir: string): D
   return { yaml: `# The plan of a drill, made by cutover drill from ${loaded.file}.\n${doc.toString()}`, source: drillSource, target: drillTarget };
 }
 
+/** The database file of a SQLite URL (relative to `baseDir`), else null. */
+function sqliteFileOf(url: string, baseDir: string): string | null {
+  if (connectorKindOf(url) !== 'sqlite') return null;
+  const { file } = parseSqliteUrl(url, baseDir);
+  return file === ':memory:' ? null : file;
+}
+
 /** A SQLite URL relative to the plan made absolute; other URLs as they are. */
 function absoluteUrl(url: string, baseDir: string): string {
-  const match = /^sqlite:(?!\/\/\/)(?!:memory:)(.+)$/.exec(url);
-  return match ? `sqlite:${path.resolve(baseDir, match[1]!)}` : url;
+  const file = sqliteFileOf(url, baseDir);
+  return file ? `sqlite:${file}` : url;
 }
 
 /** A `file:` secret relative to the plan made absolute. */

@@ -18,7 +18,7 @@ import { loadPlan, type LoadedPlan } from '../../plan/load-plan.js';
 import { systemFromPlan } from '../../plan/systems.js';
 import type { DrillCheck, DrillPhase, DrillReport, DrillRollbackStep } from '../../report/drill-report-types.js';
 import { redactText, StateStore, type StateStore as State } from '../../state/index.js';
-import type { CommandRun } from '../run-commands.js';
+import { mustRun, type CommandRun, type CommandRunner } from '../run-commands.js';
 import { exportCheck, restorationCheck, smokeChecks, usersCheck, type UserStates } from './drill-checks.js';
 import { productionEstimate, rtoVerdict } from './drill-estimate.js';
 import type { DrillPlan } from './drill-plan.js';
@@ -48,7 +48,7 @@ export interface DrillOptions {
   /** A rollback step to make fail, to rehearse a failure. */
   fault?: string;
   /** Runs a command of the drill plan. */
-  run(args: string[], extraEnv?: Record<string, string>): Promise<CommandRun>;
+  run: CommandRunner;
   /** Told of each phase as it starts (not of a phase skipped after a failure). */
   onPhaseStart?: (name: string) => void | Promise<void>;
   /** Told of each phase as it ends. */
@@ -102,11 +102,7 @@ export async function runDrill(options: DrillOptions): Promise<Omit<DrillReport,
     phases.push(result);
     await options.onPhase?.(result);
   };
-  const must = async (args: string[], accept: number[] = [0], extraEnv: Record<string, string> = {}): Promise<CommandRun> => {
-    const ran = await options.run(args, extraEnv);
-    if (!accept.includes(ran.code)) throw new Error(`cutover ${args.join(' ')}: ${ran.error ?? `exit ${ran.code}`}`);
-    return ran;
-  };
+  const must = mustRun(options.run);
 
   const sourceBackup = await latestVerified(options.state, drill.source.name);
   const baseline = await options.state.baselines.get(drill.target.name);
