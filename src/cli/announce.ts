@@ -4,19 +4,16 @@
  * recorded, and what became of them is one line on stderr. A message that
  * fails is reported and never fails the command.
  */
-import { currentFacts, Notifier, type MessageReport } from '../notify/index.js';
+import { announceMoment, type MessageReport } from '../notify/index.js';
 import type { Moment } from '../plan/communications-schema.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import type { StateStore } from '../state/index.js';
 import type { CliContext } from './context.js';
 
 /** Sends the messages of a moment with the facts the state has now; returns their reports. */
-export async function announce(context: Pick<CliContext, 'note'> & { io: Pick<CliContext['io'], 'env'> }, loaded: LoadedPlan, state: StateStore, moment: Moment, options: { system?: string; decision?: string } = {}): Promise<MessageReport[]> {
+export async function announce(context: CliContext, loaded: LoadedPlan, state: StateStore, moment: Moment, options: { system?: string; decision?: string } = {}): Promise<MessageReport[]> {
   try {
-    const notifier = new Notifier(loaded, state, context.io.env);
-    if (notifier.routed(moment, options).length === 0) return [];
-    const facts = await currentFacts(loaded, state, moment);
-    const reports = await notifier.announce({ event: moment, ...(options.system ? { system: options.system } : {}) }, facts, options.decision ? { decision: options.decision } : {});
+    const reports = await announceMoment(loaded, state, context.io.env, moment, options);
     if (reports.length > 0) context.note(`Messages: ${messagesLine(reports)}`);
     return reports;
   } catch (error) {

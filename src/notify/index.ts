@@ -11,6 +11,7 @@ export { slackPayload, teamsPayload } from './channels/webhook-channel.js';
 export { redactUrlPath } from './channels/redact-secrets.js';
 export type { ChannelConfig, OutboxChannelConfig, SmtpChannelConfig, SlackChannelConfig, TeamsChannelConfig, SendOptions, SendResult, Backoff } from './channels/channel-types.js';
 export { Notifier, type Addressed, type MessageContext, type MessageReport, type PreparedMessage } from './notifier.js';
+export { announceMoment } from './announce-moment.js';
 export { currentFacts, planFacts, runFacts, goLiveFacts, decisionFacts, triggerFacts, decisionEvaluations } from './moment-facts.js';
 export { listTemplates, readTemplate, type TemplateEntry } from './template-source.js';
 export { planChannels, type PlanChannel, type PlanChannels } from './plan-channels.js';

@@ -12,7 +12,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { isCutoverError } from '../core/errors.js';
-import { Notifier } from '../notify/notifier.js';
+import { announceMoment, Notifier } from '../notify/index.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import type { LedgerFilter, StateStore } from '../state/index.js';
 import { dashboardPage } from './dashboard-page.js';
@@ -21,7 +21,6 @@ import { dashboardTimeline } from './dashboard-timeline.js';
 import { dashboardTriggers } from './dashboard-triggers.js';
 import { migrationSystems } from '../operations/migration-setup.js';
 import { recordDecision } from '../operations/record-decision.js';
-import { announce } from '../cli/announce.js';
 import { DrillLauncher, type DrillRequest } from './drill-launcher.js';
 
 /** What the API reads and how actions are allowed. */
@@ -106,7 +105,8 @@ export function dashboardApi(options: DashboardOptions): Hono {
     try {
       const recorded = await recordDecision({ loaded, state, env: options.env, decision, reason, user: action.by });
       await state.audit.record({ command: 'dashboard decide', args: [decision], user: action.by, outcome: 'succeeded', summary: `${action.by} decided ${decision} for ${recorded.record.system}: ${recorded.record.reason}` });
-      const messages = await announce({ note: () => undefined, io: { env: options.env } }, loaded, state, 'decision_taken', { system: recorded.record.system, decision });
+      // A message that cannot be prepared does not undo the decision, as in `cutover decide`.
+      const messages = await announceMoment(loaded, state, options.env, 'decision_taken', { system: recorded.record.system, decision }).catch(() => []);
       return c.json({ ...recorded.record, againstRecommendation: recorded.againstRecommendation, messages }, 201);
     } catch (error) {
       if (isCutoverError(error) && error.kind === 'input') return problem(c, 409, error.message, error.hints);
