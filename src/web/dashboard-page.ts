@@ -8,6 +8,7 @@
  * message), each confirmed in a dialog. Every text from the API reaches
  * the DOM through `textContent`, never as markup.
  */
+import { escapeHtml } from '../report/html-escape.js';
 import { dashboardScript } from './dashboard-script.js';
 
 /** How often the page asks the API again, in milliseconds. */
@@ -69,10 +70,6 @@ export function dashboardPage(projectName: string): string {
 `;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 // Colours checked against white at WCAG AA (4.5:1 or more) for text, in the page test; focus is a thick outline.
 const CSS = `
 :root{--ok:#1b6e2e;--bad:#b3261e;--warn:#8a5300;--muted:#4a4f57;--line:#c9ced6;--focus:#0b57d0}
@@ -90,19 +87,19 @@ h2{margin:0 0 .6rem;font-size:1.05rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem .8rem;margin:0}dt{font-weight:600}dd{margin:0}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.25rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.badge{display:inline-block;padding:0 .45rem;border-radius:3px;font-size:.8rem;font-weight:600;color:#fff;background:var(--muted)}
-.s-ok,.s-succeeded,.s-pass,.s-passed,.s-sent,.s-complete,.s-healthy,.s-continue{background:var(--ok)}
-.s-failed,.s-critical,.s-fail,.s-rollback,.s-fired{background:var(--bad)}
-.s-warning,.s-running,.s-awaiting_approval,.s-unverified,.s-pending,.s-rolling_back,.s-unknown{background:var(--warn)}
+/* A status class sets --c; badges, timeline dots and chart marks take their colour from it. */
+.s-ok,.s-succeeded,.s-pass,.s-passed,.s-sent,.s-complete,.s-healthy,.s-continue{--c:var(--ok)}
+.s-failed,.s-critical,.s-fail,.s-rollback,.s-fired{--c:var(--bad)}
+.s-warning,.s-running,.s-awaiting_approval,.s-unverified,.s-pending,.s-rolling_back,.s-unknown{--c:var(--warn)}
+.badge{display:inline-block;padding:0 .45rem;border-radius:3px;font-size:.8rem;font-weight:600;color:#fff;background:var(--c,var(--muted))}
 .axis{position:relative;height:28px;border-bottom:2px solid var(--line);margin:0 .5rem .6rem}
-.axis span{position:absolute;bottom:-7px;width:12px;height:12px;margin-left:-6px;border-radius:50%;border:2px solid #fff}
+.axis span{position:absolute;bottom:-7px;width:12px;height:12px;margin-left:-6px;border-radius:50%;border:2px solid #fff;background:var(--c,var(--muted))}
 #timeline-list{list-style:none;margin:0;padding:0;max-height:22rem;overflow:auto}#timeline-list li{padding:.2rem 0;border-bottom:1px solid #eceef1}
 time,.muted{color:var(--muted);font-size:.85rem}
 .kind{display:inline-block;min-width:5.5rem;font-weight:600}
 #drills-list{list-style:none;padding:0;margin:0}#drills-list li{margin:.5rem 0 .9rem}
-.bar{height:14px;background:#e4e7eb;border-radius:3px;overflow:hidden}.bar span{display:block;height:100%;min-width:2px}
 svg.chart{width:100%;height:auto;display:block;margin-top:.3rem}svg.chart text{font:12px system-ui,sans-serif;fill:#16181c}
-svg.history{vertical-align:middle}
+svg.history{vertical-align:middle}svg .mark{fill:var(--c,var(--muted))}
 details{margin-top:.2rem}summary{cursor:pointer;color:#0b57d0}
 .evidence{font-size:.85rem}.evidence table{font-size:.8rem;margin:.2rem 0}.evidence dl{gap:.1rem .6rem}
 input,select,button,textarea{font:inherit;padding:.3rem .5rem;border:1px solid #6b7280;border-radius:4px;background:#fff;color:#16181c}

@@ -18,8 +18,6 @@ export function dashboardScript(pollMs: number): string {
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined && text !== null) e.textContent = String(text); if (cls) e.className = cls; return e; }
   function svg(tag, attrs) { var e = document.createElementNS(SVG, tag); Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, String(attrs[k])); }); return e; }
   function cls(status) { return 's-' + String(status == null ? 'unknown' : status).replace(/[^a-z_-]/gi, ''); }
-  var GOOD = ['ok', 'succeeded', 'pass', 'passed', 'sent', 'complete', 'healthy', 'continue'], BAD = ['failed', 'critical', 'fail', 'rollback', 'fired'];
-  function colour(status) { return GOOD.indexOf(status) >= 0 ? '#1b6e2e' : BAD.indexOf(status) >= 0 ? '#b3261e' : status === 'skipped' || status === 'not_run' ? '#4a4f57' : '#8a5300'; }
   function badge(status) { return el('span', status == null ? 'unknown' : status, 'badge ' + cls(status)); }
   function when(at) { if (!at) return el('span', '—', 'muted'); var t = el('time', new Date(at).toLocaleString()); t.setAttribute('datetime', at); return t; }
   function append(parent, parts) { parts.forEach(function (p) { parent.appendChild(p instanceof Node ? p : document.createTextNode(String(p))); }); return parent; }
@@ -86,7 +84,7 @@ export function dashboardScript(pollMs: number): string {
   function history(points) {
     var w = 14, box = svg('svg', { width: Math.max(1, points.length) * w, height: 14, 'class': 'history', role: 'img', 'aria-label': 'history, oldest first: ' + points.map(function (p) { return p.status; }).join(', ') });
     points.forEach(function (p, i) {
-      var dot = svg('circle', { cx: i * w + 7, cy: 7, r: 5, fill: colour(p.status) });
+      var dot = svg('circle', { cx: i * w + 7, cy: 7, r: 5, 'class': 'mark ' + cls(p.status) });
       var title = svg('title', {}); title.textContent = new Date(p.at).toLocaleString() + ': ' + p.status + ' — ' + text(p.measured);
       dot.appendChild(title); box.appendChild(dot);
     });
@@ -155,12 +153,6 @@ export function dashboardScript(pollMs: number): string {
     });
   }
 
-  function objectiveSeconds(rto) {
-    if (!rto) return null;
-    if (typeof rto.objectiveSeconds === 'number') return rto.objectiveSeconds;
-    return null;
-  }
-
   // One chart per drill: a bar per rollback step (scaled to the longest), then the rollback against the RTO.
   function drillChart(run, sum) {
     var steps = sum.rollbackSteps || [];
@@ -173,18 +165,16 @@ export function dashboardScript(pollMs: number): string {
     steps.forEach(function (s, i) {
       var y = i * rowH + 4;
       var label = svg('text', { x: 0, y: y + 13 }); label.textContent = s.title; chart.appendChild(label);
-      var bar = svg('rect', { x: labelW, y: y + 2, height: 14, width: Math.max(1, ((s.seconds || 0) / longest) * barW), 'data-step': s.name, 'class': 'step-bar' });
-      bar.style.fill = colour(s.status);
+      var bar = svg('rect', { x: labelW, y: y + 2, height: 14, width: Math.max(1, ((s.seconds || 0) / longest) * barW), 'data-step': s.name, 'class': 'step-bar mark ' + cls(s.status) });
       chart.appendChild(bar);
       var value = svg('text', { x: labelW + barW + 6, y: y + 13 }); value.textContent = s.seconds == null ? '—' : s.seconds + ' s'; chart.appendChild(value);
     });
-    var secs = sum.rollbackSeconds, obj = objectiveSeconds(sum.rto);
+    var secs = sum.rollbackSeconds, obj = sum.rto ? sum.rto.objectiveSeconds : null;
     var y = steps.length * rowH + 4;
     var label = svg('text', { x: 0, y: y + 13 }); label.textContent = 'Rollback against the RTO' + (sum.rto ? ' (' + sum.rto.objective + ')' : ''); chart.appendChild(label);
     chart.appendChild(svg('rect', { x: labelW, y: y + 2, height: 14, width: barW, fill: '#e4e7eb' }));
     var pct = secs != null && obj ? Math.min(1, secs / obj) : 0;
-    var used = svg('rect', { x: labelW, y: y + 2, height: 14, width: Math.max(1, pct * barW), 'class': 'rto-bar' });
-    used.style.fill = colour(sum.rto ? sum.rto.verdict : 'fail');
+    var used = svg('rect', { x: labelW, y: y + 2, height: 14, width: Math.max(1, pct * barW), 'class': 'rto-bar mark ' + cls(sum.rto ? sum.rto.verdict : 'fail') });
     chart.appendChild(used);
     var v = svg('text', { x: labelW + barW + 6, y: y + 13 }); v.textContent = (pct * 100).toFixed(pct < 0.01 ? 3 : 1) + '%'; chart.appendChild(v);
     return chart;

@@ -118,6 +118,10 @@ describe('the war room after the demo', () => {
     summary.rollbackSteps.forEach((step, i) => expect(widths[i]).toBeCloseTo(Math.max(1, (step.seconds / longest) * 300), 3));
     expect(await item.locator('svg.chart title').textContent()).toContain(summary.rollbackSteps[0]!.title);
     expect(await item.locator('svg.chart rect.rto-bar').count()).toBe(1);
+    // Marks take the colour of their status, as the badges do: a passing RTO and succeeded steps green.
+    expect(await computedStyle(item.locator('svg.chart rect.rto-bar'), 'fill')).toBe('rgb(27, 110, 46)');
+    expect(await computedStyle(bars.first(), 'fill')).toBe('rgb(27, 110, 46)');
+    expect(await computedStyle(page.locator('#triggers-rows tr[data-check="data-loss"] svg.history circle').first(), 'fill')).toBe('rgb(179, 38, 30)');
   });
 
   it('finds the ledger rows of a record by its source id', async () => {
